@@ -1,0 +1,124 @@
+"""Every error the service raises on purpose, grouped by how a caller reacts to it.
+
+::
+
+    IntakeError                      root: the CLI prints str(error) on one line and exits 1
+    ├── ConfigError                  bad or missing setting; carries .key; the message says the fix
+    ├── StoreError                   the database cannot be used as asked
+    │   ├── SchemaOutOfDate          the database needs `intake db upgrade`
+    │   ├── NotFound                 no ledger row with that id; carries .ref
+    │   └── LockHeld                 another daemon holds the mailbox lock; carries .name, .owner
+    ├── SourceError                  a mailbox cannot be read right now (transient: retry next poll)
+    │   ├── SourceConnectError       connect, TLS or login failed; carries .mailbox
+    │   └── SourceProtocolError      the server answered something we cannot use; carries .mailbox
+    │                                and .folder
+    └── MessageError                 one message cannot be processed (recorded on its ledger row)
+        ├── MalformedMessage         the bytes are not readable mail (permanent until reprocessed);
+        │                            carries .ref
+        ├── MessageTooLarge          over `limits.max_message_bytes`; never downloaded whole;
+        │                            carries .ref and .size
+        └── RawExpired               the stored copy has passed its retention and was deleted;
+                                     carries .ref
+
+Third-party errors (imaplib, ssl, socket, SQLAlchemy) are wrapped with ``raise ... from err`` at
+the boundary that knows the context, so a caller never needs to import those libraries to react.
+No message text here may contain personal data: only ids, hashes, keys, counts and codes.
+"""
+
+from __future__ import annotations
+
+
+class IntakeError(Exception):
+    """Root of every error the service raises on purpose."""
+
+
+class ConfigError(IntakeError):
+    """A setting is missing, malformed or unsafe; the message names the key and the fix."""
+
+    def __init__(self, key: str, problem: str, fix: str) -> None:
+        self.key = key
+        self.problem = problem
+        self.fix = fix
+        super().__init__(f"config {key}: {problem}; {fix}")
+
+
+class StoreError(IntakeError):
+    """The database cannot be used as asked."""
+
+
+class SchemaOutOfDate(StoreError):
+    """The database schema is older (or newer) than this release expects."""
+
+
+class NotFound(StoreError):
+    """No ledger row matches the reference given."""
+
+    def __init__(self, ref: str) -> None:
+        self.ref = ref
+        super().__init__(f"no message with id {ref} in the ledger; `intake messages` lists them")
+
+
+class LockHeld(StoreError):
+    """Another process holds the named lock (two daemons never poll one mailbox at once)."""
+
+    def __init__(self, name: str, owner: str) -> None:
+        self.name = name
+        self.owner = owner
+        super().__init__(
+            f"lock {name} is held by {owner}; stop that process first, or wait for its lease to end"
+        )
+
+
+class SourceError(IntakeError):
+    """A mailbox cannot be read right now; the next poll tries again."""
+
+    def __init__(self, mailbox: str, problem: str) -> None:
+        self.mailbox = mailbox
+        super().__init__(f"mailbox {mailbox}: {problem}")
+
+
+class SourceConnectError(SourceError):
+    """Connecting, negotiating TLS or logging in failed."""
+
+
+class SourceProtocolError(SourceError):
+    """The server gave an answer the service cannot use."""
+
+    def __init__(self, mailbox: str, folder: str, problem: str) -> None:
+        self.folder = folder
+        super().__init__(mailbox, f"folder {folder}: {problem}")
+
+
+class MessageError(IntakeError):
+    """One message cannot be processed; the reason goes on its ledger row."""
+
+    #: Whether retrying later (without anyone changing anything) could succeed.
+    transient = False
+
+    def __init__(self, ref: str, problem: str) -> None:
+        self.ref = ref
+        super().__init__(f"message {ref}: {problem}")
+
+
+class MalformedMessage(MessageError):
+    """The bytes are not readable mail: stored as far as they could be read, marked failed."""
+
+
+class MessageTooLarge(MessageError):
+    """Over the configured size cap; recorded without downloading it whole."""
+
+    def __init__(self, ref: str, size: int, limit: int) -> None:
+        self.size = size
+        self.limit = limit
+        super().__init__(
+            ref, f"too large: {size} bytes over the limit of {limit} (limits.max_message_bytes)"
+        )
+
+
+class RawExpired(MessageError):
+    """The raw copy has passed its retention period, so the message cannot be re-read."""
+
+    def __init__(self, ref: str) -> None:
+        super().__init__(
+            ref, "stored copy expired (storage.raw_retention_days); the mailbox still has it"
+        )

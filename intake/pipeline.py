@@ -1,0 +1,271 @@
+"""The one flow every message takes: fetch -> store raw -> parse -> check -> persist -> post-action.
+
+:func:`poll` is the whole story for one mailbox and reads top to bottom; the stages it calls are
+the small functions below it, and they never call each other. A stage that fails for one message
+records the failure on that message's ledger row and the poll goes on with the next.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+import zoneinfo
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from intake import checks
+from intake.errors import (
+    MalformedMessage,
+    MessageError,
+    MessageTooLarge,
+    SourceError,
+    StoreError,
+)
+from intake.headers import header_block, peek
+from intake.logs import correlation
+from intake.messages import Message, parse_message
+from intake.sources.base import Fetched, MailSource, PostAction
+from intake.store.ledger import Store
+from intake.store.records import Incoming
+
+log = logging.getLogger("intake.pipeline")
+
+
+@dataclass(frozen=True)
+class PipelineSettings:
+    """What the pipeline needs to know, taken from the configuration."""
+
+    max_message_bytes: int = 50 * 1024 * 1024
+    max_attempts: int = 4
+    retry_backoff: dt.timedelta = dt.timedelta(minutes=5)
+    timezone: zoneinfo.ZoneInfo = field(default_factory=lambda: zoneinfo.ZoneInfo("Europe/London"))
+    #: Mail received before this date is stored quietly (raises no exceptions).
+    since: dt.date | None = None
+    #: The mailbox change to make after each message is safely stored; ``None`` for none.
+    post_action: PostAction | None = None
+
+
+@dataclass
+class PollResult:
+    """Counts from one poll (no personal data: suitable for logs and `intake poll` output)."""
+
+    mailbox: str
+    correlation_id: str = ""
+    folders: int = 0
+    seen: int = 0
+    new: int = 0
+    duplicates: int = 0
+    checked: int = 0
+    failed: int = 0
+    actions: int = 0
+    errors: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def poll(source: MailSource, store: Store, settings: PipelineSettings) -> PollResult:
+    """Read every new message of every watched folder of ``source`` into the ledger and process it.
+
+    Safe to kill at any point: the cursor advances in the same commit that stores a batch, a
+    message left half-processed is finished by the next poll, and mailbox changes are made only
+    after the commit that recorded the message.
+    """
+    with correlation() as correlation_id:
+        result = PollResult(source.name, correlation_id)
+        started = time.perf_counter()
+        log.info("poll started", extra={"mailbox": source.name})
+        for pk in store.unfinished(source.name):
+            _count(result, process(store, pk, settings))
+        with source:
+            for folder in source.folders():
+                result.folders += 1
+                try:
+                    _poll_folder(source, store, settings, folder, result)
+                    store.record_poll(source.name, folder)
+                except SourceError as err:
+                    result.errors.append(str(err))
+                    log.warning(
+                        "folder poll failed",
+                        extra={"mailbox": source.name, "error": type(err).__name__},
+                    )
+                    store.record_poll(source.name, folder, error=str(err))
+            result.actions = apply_post_actions(source, store)
+        result.seconds = time.perf_counter() - started
+        log.info(
+            "poll finished",
+            extra={
+                "mailbox": source.name,
+                "new": result.new,
+                "duplicates": result.duplicates,
+                "checked": result.checked,
+                "failed": result.failed,
+                "actions": result.actions,
+                "seconds": round(result.seconds, 3),
+            },
+        )
+        return result
+
+
+def _poll_folder(
+    source: MailSource, store: Store, settings: PipelineSettings, folder: str, result: PollResult
+) -> None:
+    state = source.state(folder)
+    cursor = store.cursor(source.name, folder)
+    if cursor.uidvalidity is not None and state.uidvalidity != cursor.uidvalidity:
+        # The server renumbered the folder: read it all again; the ledger drops what it has.
+        log.warning(
+            "uidvalidity changed; rescanning folder",
+            extra={"mailbox": source.name, "old": cursor.uidvalidity, "new": state.uidvalidity},
+        )
+        store.reset_cursor(source.name, folder, state.uidvalidity)
+        cursor = store.cursor(source.name, folder)
+    elif state.uidnext is not None and state.uidnext <= cursor.last_uid + 1:
+        return  # nothing new: the idle poll costs one STATUS and one cursor read
+    refs = source.list_new(folder, state.uidvalidity, cursor.last_uid)
+    if state.uidvalidity is None:  # files have no UIDs: skip paths already in the ledger
+        known = store.known_paths(source.name, [r.path for r in refs if r.path])
+        refs = [r for r in refs if r.path not in known]
+    for batch in source.fetch(refs, settings.max_message_bytes):
+        incoming = [describe(item, settings) for item in batch]
+        uids = [item.ref.uid for item in batch if item.ref.uid is not None]
+        recorded = store.record_batch(incoming, advance_to=max(uids) if uids else None)
+        result.seen += len(recorded)
+        for entry in recorded:
+            if not entry.new:
+                result.duplicates += 1
+                continue
+            result.new += 1
+            if entry.status == "fetched":
+                _count(result, process(store, entry.id, settings))
+            else:
+                _count(result, entry.status)
+
+
+def process(store: Store, pk: int, settings: PipelineSettings) -> str:
+    """Parse a stored message, run the checks and persist the outcome; returns the new status.
+
+    Any failure is recorded on the message's row (with a retry planned when it may pass); only
+    a database failure escapes, and then the message stays where it was for the next run.
+    """
+    try:
+        stored = store.load(pk)
+        message = parse(stored.raw)
+        store.save_parsed(pk, message)
+        if message.problems:
+            raise MalformedMessage(str(pk), "; ".join(message.problems))
+        run_checks(message)
+        store.mark_checked(pk)
+        return "checked"
+    except StoreError:
+        raise
+    except MessageError as err:
+        return _failed(store, pk, err, err.transient, settings)
+    except Exception as err:
+        # Unexpected: perhaps a bug an upgrade will fix, so retry a bounded number of times.
+        return _failed(store, pk, err, True, settings)
+
+
+def reprocess(store: Store, ids: Sequence[int], settings: PipelineSettings) -> dict[str, int]:
+    """Run stored messages through parse and checks again; returns counts by new status."""
+    counts: dict[str, int] = {}
+    with correlation("reprocess"):
+        for pk in ids:
+            status = process(store, pk, settings)
+            counts[status] = counts.get(status, 0) + 1
+    return counts
+
+
+def retry_due(store: Store, settings: PipelineSettings) -> dict[str, int]:
+    """Process the failed messages whose automatic retry is due."""
+    return reprocess(store, store.due_retries(), settings)
+
+
+# -- stages -----------------------------------------------------------------------------------
+
+
+def describe(item: Fetched, settings: PipelineSettings) -> Incoming:
+    """The store-raw stage's input: when it was received, its Message-ID, quiet or not."""
+    head = peek(item.raw if item.raw is not None else (item.headers or b""))
+    ref = item.ref
+    received = ref.internaldate or head.received_at or ref.file_mtime or dt.datetime.now(dt.UTC)
+    quiet = (
+        settings.since is not None
+        and received.astimezone(settings.timezone).date() < settings.since
+    )
+    failure = failure_class = None
+    if item.raw is None:
+        error = MessageTooLarge(ref.source, ref.size, settings.max_message_bytes)
+        failure, failure_class = str(error), f"intake.errors.{type(error).__name__}"
+    return Incoming(
+        ref=ref,
+        raw=item.raw,
+        headers=header_block(item.headers) if item.headers else None,
+        received_at=received,
+        message_id=head.message_id,
+        sent_at=head.date,
+        quiet=quiet,
+        action=settings.post_action if ref.uid is not None else None,
+        failure=failure,
+        failure_class=failure_class,
+    )
+
+
+def parse(raw: bytes) -> Message:
+    """The parse stage: the message and every attachment, wherever it hides."""
+    return parse_message(raw)
+
+
+def run_checks(message: Message) -> list[object]:
+    """The check stage: every registered check runs; hits are returned for persisting."""
+    hits: list[object] = []
+    for check in checks.REGISTRY:
+        hits.extend(check.run(message))
+    return hits
+
+
+def apply_post_actions(source: MailSource, store: Store) -> int:
+    """The post-action stage: mailbox changes owed for messages already committed."""
+    done = 0
+    for pending in store.pending_actions(source.name):
+        try:
+            source.apply(pending.ref, pending.action)
+        except SourceError as err:
+            log.warning(
+                "post-action failed; will retry next poll",
+                extra={
+                    "mailbox": source.name,
+                    "sighting": pending.sighting_id,
+                    "error": type(err).__name__,
+                },
+            )
+            continue
+        store.action_done(pending.sighting_id)
+        done += 1
+    return done
+
+
+def _failed(
+    store: Store, pk: int, err: BaseException, transient: bool, settings: PipelineSettings
+) -> str:
+    status = store.mark_failed(
+        pk,
+        err,
+        transient=transient,
+        max_attempts=settings.max_attempts,
+        backoff=settings.retry_backoff,
+    )
+    log.warning(
+        "message failed", extra={"message_pk": pk, "error": type(err).__name__, "status": status}
+    )
+    return status
+
+
+def _count(result: PollResult, status: str) -> None:
+    if status == "checked":
+        result.checked += 1
+    elif status in {"failed", "dead"}:
+        result.failed += 1

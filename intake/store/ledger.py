@@ -1,0 +1,607 @@
+"""What the rest of the service asks of the database: the ledger, raw copies, cursors and locks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import os
+import socket
+import traceback
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TypeVar
+
+import zstandard
+from intake.messages import Message
+from sqlalchemy import Engine, delete, func, select, update
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from intake.errors import IntakeError, LockHeld, NotFound, RawExpired, StoreError
+from intake.sources.base import MessageRef, PostAction
+from intake.store import db
+from intake.store.models import (
+    AttachmentRow,
+    CursorRow,
+    LockRow,
+    MessageRow,
+    RawRow,
+    SightingRow,
+)
+from intake.store.records import (
+    Cursor,
+    FolderStatus,
+    Incoming,
+    LedgerEntry,
+    PendingAction,
+    Recorded,
+    StoredMessage,
+    Summary,
+)
+
+log = logging.getLogger("intake.store")
+_T = TypeVar("_T")
+
+STATUSES = ("fetched", "parsed", "checked", "failed", "dead")
+#: zstd level 3 compresses base64 attachments to ~75 % at several hundred MB/s on one core.
+_ZSTD_LEVEL = 3
+#: Rows per IN (...) query: well under SQLite's bound-parameter limit.
+_IN_BATCH = 500
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class Store:
+    """The ledger and everything kept beside it. Each public method is one transaction."""
+
+    def __init__(self, engine: Engine, *, raw_retention_days: int = 30) -> None:
+        self.engine = engine
+        self.raw_retention = dt.timedelta(days=raw_retention_days)
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._compressor = zstandard.ZstdCompressor(level=_ZSTD_LEVEL)
+        self._decompressor = zstandard.ZstdDecompressor()
+
+    @classmethod
+    def open(cls, url: str, *, raw_retention_days: int = 30, auto_upgrade: bool = True) -> Store:
+        engine = db.make_engine(url)
+        db.ensure_schema(engine, auto_upgrade=auto_upgrade)
+        return cls(engine, raw_retention_days=raw_retention_days)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def _tx(self) -> _Transaction:
+        return _Transaction(self._sessions)
+
+    # -- cursors --------------------------------------------------------------------------
+
+    def cursor(self, mailbox: str, folder: str) -> Cursor:
+        with self._tx() as session:
+            row = session.get(CursorRow, (mailbox, folder))
+            if row is None:
+                return Cursor(mailbox, folder, None, 0, None)
+            return Cursor(mailbox, folder, row.uidvalidity, row.last_uid, row.last_success_at)
+
+    def reset_cursor(self, mailbox: str, folder: str, uidvalidity: int | None) -> None:
+        """Start a folder again from UID 1 under a new UIDVALIDITY (the ledger drops repeats)."""
+        with self._tx() as session:
+            row = session.get(CursorRow, (mailbox, folder))
+            if row is None:
+                session.add(
+                    CursorRow(mailbox=mailbox, folder=folder, uidvalidity=uidvalidity, last_uid=0)
+                )
+            else:
+                row.uidvalidity = uidvalidity
+                row.last_uid = 0
+
+    def record_poll(self, mailbox: str, folder: str, error: str | None = None) -> None:
+        """Note that a folder was polled, and whether the poll succeeded."""
+        now = utcnow()
+        with self._tx() as session:
+            row = session.get(CursorRow, (mailbox, folder))
+            if row is None:
+                row = CursorRow(mailbox=mailbox, folder=folder, last_uid=0)
+                session.add(row)
+            row.last_poll_at = now
+            row.last_error = error
+            if error is None:
+                row.last_success_at = now
+
+    # -- the store-raw stage ----------------------------------------------------------------
+
+    def record_batch(
+        self, items: Sequence[Incoming], *, advance_to: int | None = None
+    ) -> list[Recorded]:
+        """Put a fetched batch in the ledger and, in the same commit, advance the folder cursor.
+
+        A message already in the ledger (same SHA-256) gets a new sighting, not a new row. A crash
+        before the commit leaves the cursor where it was, so the batch is fetched again and
+        nothing is lost or doubled.
+        """
+        if not items:
+            return []
+        now = utcnow()
+        shas = {sha256_hex(item.raw) for item in items if item.raw is not None}
+        with self._tx() as session:
+            known = self._ids_by_sha(session, shas)
+            results: list[Recorded] = []
+            for item in items:
+                sha = sha256_hex(item.raw) if item.raw is not None else None
+                pk = known.get(sha) if sha is not None else None
+                if pk is None and sha is None:
+                    pk = self._known_oversize(session, item.ref)
+                new = pk is None
+                if pk is None:
+                    row = self._new_message(item, sha, now)
+                    session.add(row)
+                    session.flush()
+                    pk = row.id
+                    if sha is not None:
+                        known[sha] = pk
+                    if item.raw is not None:
+                        session.add(
+                            RawRow(
+                                message_pk=pk,
+                                codec="zstd",
+                                data=self._compressor.compress(item.raw),
+                                stored_at=now,
+                                expires_at=now + self.raw_retention,
+                            )
+                        )
+                    status = row.status
+                else:
+                    status = session.execute(
+                        select(MessageRow.status).where(MessageRow.id == pk)
+                    ).scalar_one()
+                if not self._has_sighting(session, item.ref):
+                    session.add(
+                        SightingRow(
+                            message_pk=pk,
+                            mailbox=item.ref.mailbox,
+                            folder=item.ref.folder,
+                            uidvalidity=item.ref.uidvalidity,
+                            uid=item.ref.uid,
+                            path=item.ref.path,
+                            seen_at=now,
+                            action_pending=_action_text(item.action) if item.action else None,
+                        )
+                    )
+                results.append(Recorded(pk, new, status))
+            if advance_to is not None:
+                ref = items[0].ref
+                cursor = session.get(CursorRow, (ref.mailbox, ref.folder))
+                if cursor is None:
+                    cursor = CursorRow(mailbox=ref.mailbox, folder=ref.folder, last_uid=0)
+                    session.add(cursor)
+                cursor.uidvalidity = ref.uidvalidity
+                cursor.last_uid = max(cursor.last_uid or 0, advance_to)
+            return results
+
+    def known_paths(self, mailbox: str, paths: Iterable[str]) -> set[str]:
+        """Which of ``paths`` the ledger has already seen from ``mailbox`` (file sources)."""
+        found: set[str] = set()
+        with self._tx() as session:
+            for chunk in _chunks(list(paths), _IN_BATCH):
+                rows = session.execute(
+                    select(SightingRow.path).where(
+                        SightingRow.mailbox == mailbox, SightingRow.path.in_(chunk)
+                    )
+                ).scalars()
+                found.update(path for path in rows if path is not None)
+        return found
+
+    @staticmethod
+    def _ids_by_sha(session: Session, shas: set[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for chunk in _chunks(sorted(shas), _IN_BATCH):
+            rows = session.execute(
+                select(MessageRow.sha256, MessageRow.id).where(MessageRow.sha256.in_(chunk))
+            )
+            found.update({sha: pk for sha, pk in rows if sha is not None})
+        return found
+
+    @staticmethod
+    def _known_oversize(session: Session, ref: MessageRef) -> int | None:
+        """An oversized message has no hash: recognise it again by where it was seen."""
+        if ref.uid is None:
+            return None
+        return session.execute(
+            select(SightingRow.message_pk).where(
+                SightingRow.mailbox == ref.mailbox,
+                SightingRow.folder == ref.folder,
+                SightingRow.uidvalidity == ref.uidvalidity,
+                SightingRow.uid == ref.uid,
+            )
+        ).scalar_one_or_none()
+
+    @staticmethod
+    def _has_sighting(session: Session, ref: MessageRef) -> bool:
+        if ref.uid is not None:
+            query = select(SightingRow.id).where(
+                SightingRow.mailbox == ref.mailbox,
+                SightingRow.folder == ref.folder,
+                SightingRow.uidvalidity == ref.uidvalidity,
+                SightingRow.uid == ref.uid,
+            )
+        else:
+            query = select(SightingRow.id).where(
+                SightingRow.mailbox == ref.mailbox, SightingRow.path == ref.path
+            )
+        return session.execute(query.limit(1)).first() is not None
+
+    @staticmethod
+    def _new_message(item: Incoming, sha: str | None, now: dt.datetime) -> MessageRow:
+        failed = item.failure is not None
+        return MessageRow(
+            message_id=item.message_id,
+            sha256=sha,
+            raw_size=len(item.raw) if item.raw is not None else item.ref.size,
+            received_at=item.received_at,
+            first_seen_at=now,
+            updated_at=now,
+            status="failed" if failed else "fetched",
+            error=item.failure,
+            error_class=item.failure_class,
+            attempts=1 if failed else 0,
+            quiet=item.quiet,
+            sent_at=item.sent_at,
+        )
+
+    # -- processing ------------------------------------------------------------------------
+
+    def unfinished(self, mailbox: str | None = None) -> list[int]:
+        """Messages a crash left half-way (fetched or parsed, not checked), oldest first."""
+        with self._tx() as session:
+            query = select(MessageRow.id).where(MessageRow.status.in_(("fetched", "parsed")))
+            if mailbox is not None:
+                query = query.where(
+                    MessageRow.id.in_(
+                        select(SightingRow.message_pk).where(SightingRow.mailbox == mailbox)
+                    )
+                )
+            return list(session.execute(query.order_by(MessageRow.id)).scalars())
+
+    def due_retries(self, now: dt.datetime | None = None) -> list[int]:
+        """Failed messages whose automatic retry is due."""
+        with self._tx() as session:
+            return list(
+                session.execute(
+                    select(MessageRow.id)
+                    .where(
+                        MessageRow.status == "failed",
+                        MessageRow.next_attempt_at.is_not(None),
+                        MessageRow.next_attempt_at <= (now or utcnow()),
+                    )
+                    .order_by(MessageRow.id)
+                ).scalars()
+            )
+
+    def load(self, pk: int) -> StoredMessage:
+        """A message with its raw bytes, for (re)processing."""
+        with self._tx() as session:
+            row = session.get(MessageRow, pk)
+            if row is None:
+                raise NotFound(str(pk))
+            raw = session.get(RawRow, pk)
+            if raw is None:
+                raise RawExpired(str(pk))
+            source = self._source_of(session, pk)
+            data = self._decompressor.decompress(raw.data)
+            return StoredMessage(pk, data, row.received_at, row.quiet, source)
+
+    def save_parsed(self, pk: int, message: Message) -> None:
+        """Keep what the parse found (headers, attachments) and move the message to ``parsed``."""
+        with self._tx() as session:
+            row = self._row(session, pk)
+            session.execute(delete(AttachmentRow).where(AttachmentRow.message_pk == pk))
+            for ordinal, part in enumerate(message.attachments, start=1):
+                session.add(
+                    AttachmentRow(
+                        message_pk=pk,
+                        ordinal=ordinal,
+                        filename=part.filename[:1000],
+                        content_type=part.content_type[:255],
+                        size=part.size,
+                        sha256=part.sha256,
+                        origin=part.origin[:1000],
+                        inline=part.inline,
+                        derived_name=part.derived_name,
+                    )
+                )
+            row.message_id = row.message_id or message.message_id
+            row.from_addr = message.from_[:320] or None
+            row.subject = message.subject
+            row.sent_at = message.date
+            row.status = "parsed"
+            row.updated_at = utcnow()
+
+    def mark_checked(self, pk: int) -> None:
+        with self._tx() as session:
+            row = self._row(session, pk)
+            row.status = "checked"
+            row.error = row.error_class = row.error_traceback = None
+            row.next_attempt_at = None
+            row.updated_at = utcnow()
+
+    def mark_failed(
+        self,
+        pk: int,
+        error: BaseException,
+        *,
+        transient: bool,
+        max_attempts: int,
+        backoff: dt.timedelta,
+    ) -> str:
+        """Record a failure with its reason; plan a retry if it may pass, else leave it failed.
+
+        Returns the new status: ``failed``, or ``dead`` once automatic retries are used up.
+        """
+        now = utcnow()
+        with self._tx() as session:
+            row = self._row(session, pk)
+            row.attempts = (row.attempts or 0) + 1
+            row.error = _one_line(error)
+            row.error_class = f"{type(error).__module__}.{type(error).__qualname__}"
+            row.error_traceback = "".join(traceback.format_exception(error))[-20000:]
+            row.updated_at = now
+            if transient and row.attempts >= max_attempts:
+                row.status = "dead"
+                row.next_attempt_at = None
+            else:
+                row.status = "failed"
+                row.next_attempt_at = (
+                    (now + backoff * 4 ** (row.attempts - 1)) if transient else None
+                )
+            return row.status
+
+    def reset_for_reprocess(
+        self, ids: Sequence[int] | None = None, *, failed: bool = False
+    ) -> list[int]:
+        """Pick messages to run again by id, or all failed and dead ones; resets their retries."""
+        with self._tx() as session:
+            if ids:
+                rows = list(
+                    session.execute(select(MessageRow).where(MessageRow.id.in_(ids))).scalars()
+                )
+                missing = set(ids) - {row.id for row in rows}
+                if missing:
+                    raise NotFound(", ".join(str(i) for i in sorted(missing)))
+            elif failed:
+                rows = list(
+                    session.execute(
+                        select(MessageRow).where(MessageRow.status.in_(("failed", "dead")))
+                    ).scalars()
+                )
+            else:
+                rows = []
+            for row in rows:
+                row.attempts = 0
+                row.next_attempt_at = None
+            return sorted(row.id for row in rows)
+
+    @staticmethod
+    def _row(session: Session, pk: int) -> MessageRow:
+        row = session.get(MessageRow, pk)
+        if row is None:
+            raise NotFound(str(pk))
+        return row
+
+    # -- mailbox post-actions -------------------------------------------------------------
+
+    def pending_actions(self, mailbox: str) -> list[PendingAction]:
+        """Mailbox changes still owed for ``mailbox``, in the order the messages arrived."""
+        with self._tx() as session:
+            rows = session.execute(
+                select(SightingRow)
+                .where(
+                    SightingRow.mailbox == mailbox,
+                    SightingRow.action_pending.is_not(None),
+                    SightingRow.action_done_at.is_(None),
+                    SightingRow.uid.is_not(None),
+                )
+                .order_by(SightingRow.id)
+            ).scalars()
+            return [
+                PendingAction(row.id, _ref_of(row), _parse_action(row.action_pending or ""))
+                for row in rows
+            ]
+
+    def action_done(self, sighting_id: int) -> None:
+        with self._tx() as session:
+            session.execute(
+                update(SightingRow)
+                .where(SightingRow.id == sighting_id)
+                .values(action_done_at=utcnow())
+            )
+
+    # -- listings --------------------------------------------------------------------------
+
+    def ledger(
+        self, status: str | None = None, ids: Sequence[int] | None = None
+    ) -> list[LedgerEntry]:
+        with self._tx() as session:
+            query = select(MessageRow).order_by(MessageRow.id)
+            if status is not None:
+                query = query.where(MessageRow.status == status)
+            if ids is not None:
+                query = query.where(MessageRow.id.in_(ids))
+            rows = list(session.execute(query).scalars())
+            sources = self._sources_of(session, [row.id for row in rows])
+            return [
+                LedgerEntry(
+                    row.id,
+                    row.message_id,
+                    row.sha256,
+                    sources.get(row.id, ""),
+                    row.received_at,
+                    row.status,
+                    row.error,
+                    row.attempts,
+                )
+                for row in rows
+            ]
+
+    def summary(self) -> Summary:
+        with self._tx() as session:
+            counts = dict.fromkeys(STATUSES, 0)
+            for status, count in session.execute(
+                select(MessageRow.status, func.count()).group_by(MessageRow.status)
+            ):
+                counts[status] = count
+            folders = tuple(
+                FolderStatus(
+                    row.mailbox,
+                    row.folder,
+                    row.last_poll_at,
+                    row.last_success_at,
+                    row.last_error,
+                    row.last_uid,
+                )
+                for row in session.execute(
+                    select(CursorRow).order_by(CursorRow.mailbox, CursorRow.folder)
+                ).scalars()
+            )
+            kept = session.execute(
+                select(func.coalesce(func.sum(func.length(RawRow.data)), 0))
+            ).scalar_one()
+            return Summary(folders, counts, int(kept))
+
+    def _source_of(self, session: Session, pk: int) -> str:
+        return self._sources_of(session, [pk]).get(pk, "")
+
+    @staticmethod
+    def _sources_of(session: Session, pks: list[int]) -> dict[int, str]:
+        """The first place each message was seen, as the ledger's source text."""
+        found: dict[int, str] = {}
+        for chunk in _chunks(pks, _IN_BATCH):
+            rows = session.execute(
+                select(SightingRow)
+                .where(SightingRow.message_pk.in_(chunk))
+                .order_by(SightingRow.id)
+            ).scalars()
+            for row in rows:
+                found.setdefault(row.message_pk, _ref_of(row).source)
+        return found
+
+    # -- retention -------------------------------------------------------------------------
+
+    def expire_raw(self, now: dt.datetime | None = None) -> int:
+        """Delete raw copies past their retention; the ledger rows stay. Returns how many."""
+        with self._tx() as session:
+            result = session.execute(delete(RawRow).where(RawRow.expires_at <= (now or utcnow())))
+            return int(getattr(result, "rowcount", 0) or 0)
+
+    # -- locks -----------------------------------------------------------------------------
+
+    def acquire_lock(self, name: str, ttl: dt.timedelta, owner: str | None = None) -> str:
+        """Take (or renew) the lease ``name``; raise LockHeld if another live process has it.
+
+        A lease whose holder is a dead process on this host is taken over at once, so a daemon
+        killed with -9 does not block its own restart until the lease runs out.
+        """
+        me = owner or process_owner()
+        now = utcnow()
+        try:
+            with self._tx() as session:
+                row = session.get(LockRow, name, with_for_update=True)
+                if row is None:
+                    session.add(LockRow(name=name, owner=me, acquired_at=now, expires_at=now + ttl))
+                    return me
+                if row.owner != me and row.expires_at > now and _owner_alive(row.owner):
+                    raise LockHeld(name, row.owner)
+                if row.owner != me:
+                    row.acquired_at = now
+                row.owner = me
+                row.expires_at = now + ttl
+                return me
+        except IntegrityError as err:  # another process inserted it first
+            raise LockHeld(name, "another process") from err
+
+    def release_lock(self, name: str, owner: str | None = None) -> None:
+        me = owner or process_owner()
+        with self._tx() as session:
+            session.execute(delete(LockRow).where(LockRow.name == name, LockRow.owner == me))
+
+
+class _Transaction:
+    """``with store._tx() as session``: commit on success, wrap database errors in StoreError."""
+
+    def __init__(self, factory: sessionmaker[Session]) -> None:
+        self._factory = factory
+        self._session: Session | None = None
+
+    def __enter__(self) -> Session:
+        self._session = self._factory()
+        return self._session
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object
+    ) -> None:
+        session = self._session
+        assert session is not None
+        try:
+            if exc is None:
+                try:
+                    session.commit()
+                except SQLAlchemyError as err:
+                    session.rollback()
+                    raise StoreError(f"database write failed ({type(err).__name__})") from err
+            else:
+                session.rollback()
+                if isinstance(exc, SQLAlchemyError) and not isinstance(exc, IntegrityError):
+                    raise StoreError(f"database error ({type(exc).__name__})") from exc
+        finally:
+            session.close()
+
+
+def process_owner() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _owner_alive(owner: str) -> bool:
+    host, _, pid = owner.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return True  # another machine's process: trust its lease
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _ref_of(row: SightingRow) -> MessageRef:
+    return MessageRef(row.mailbox, row.folder, row.uidvalidity, row.uid, row.path, 0, None)
+
+
+def _action_text(action: PostAction) -> str:
+    return f"{action.kind}:{action.argument}" if action.argument else action.kind
+
+
+def _parse_action(text: str) -> PostAction:
+    kind, _, argument = text.partition(":")
+    return PostAction(kind, argument)
+
+
+def _one_line(error: BaseException) -> str:
+    """The reason shown to people. Our own errors are written to carry no personal data; a
+    third-party error's text might quote message content, so only its type and place are shown
+    (the full traceback stays in the database row, never in logs)."""
+    if isinstance(error, IntakeError):
+        return " ".join(str(error).split())[:500]
+    frames = traceback.extract_tb(error.__traceback__)
+    where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
+    return f"internal error: {type(error).__name__}{where}"
+
+
+def _chunks(items: Sequence[_T], size: int) -> Iterable[Sequence[_T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

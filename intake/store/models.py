@@ -1,0 +1,175 @@
+"""The database tables, as SQLAlchemy 2.x declarative models. Only ``intake.store`` imports this."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+#: Constraint names are fixed so Alembic revisions can name them on SQLite and PostgreSQL alike.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Aware datetimes in, aware UTC datetimes out, on SQLite (no zone support) and PostgreSQL."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database; attach a zone first")
+        value = value.astimezone(dt.UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(
+        self, value: dt.datetime | None, dialect: Dialect
+    ) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class MessageRow(Base):
+    """The ledger: one row per distinct message (same bytes, same message), whatever its fate."""
+
+    __tablename__ = "messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: The Message-ID header, as sent; absent on some mail.
+    message_id: Mapped[str | None] = mapped_column(String(998), index=True)
+    #: SHA-256 of the raw bytes; NULL only for a message too large to download.
+    sha256: Mapped[str | None] = mapped_column(String(64), unique=True)
+    raw_size: Mapped[int] = mapped_column(BigInteger)
+    received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+    first_seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    #: fetched -> parsed -> checked, or failed (may be retried) -> dead (retries used up).
+    status: Mapped[str] = mapped_column(String(16))
+    #: One line saying why it failed; no personal data.
+    error: Mapped[str | None] = mapped_column(Text)
+    error_class: Mapped[str | None] = mapped_column(String(200))
+    error_traceback: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    #: When the next automatic retry is due; NULL when none is planned.
+    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    #: Received before the mailbox's onboarding cut-off: stored, but raises no exceptions.
+    quiet: Mapped[bool] = mapped_column(Boolean, default=False)
+    from_addr: Mapped[str | None] = mapped_column(String(320))
+    subject: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class SightingRow(Base):
+    """Where a message was seen: one row per (mailbox, folder, UIDVALIDITY, UID) or file."""
+
+    __tablename__ = "sightings"
+    __table_args__ = (
+        UniqueConstraint("mailbox", "folder", "uidvalidity", "uid", name="uq_sightings_imap"),
+        UniqueConstraint("mailbox", "path", name="uq_sightings_file"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    message_pk: Mapped[int] = mapped_column(
+        ForeignKey("messages.id", ondelete="CASCADE"), index=True
+    )
+    mailbox: Mapped[str] = mapped_column(String(40))
+    folder: Mapped[str] = mapped_column(String(1000))
+    uidvalidity: Mapped[int | None] = mapped_column(BigInteger)
+    uid: Mapped[int | None] = mapped_column(BigInteger)
+    path: Mapped[str | None] = mapped_column(String(4000))
+    seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    #: A mailbox change still to make after the commit (e.g. "keyword:Intake"); NULL if none.
+    action_pending: Mapped[str | None] = mapped_column(String(1000))
+    action_done_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class RawRow(Base):
+    """The message's bytes, compressed, kept for reprocessing until ``expires_at``."""
+
+    __tablename__ = "raw_messages"
+
+    message_pk: Mapped[int] = mapped_column(
+        ForeignKey("messages.id", ondelete="CASCADE"), primary_key=True
+    )
+    codec: Mapped[str] = mapped_column(String(16))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    stored_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class AttachmentRow(Base):
+    """One attachment found in a message (including inside forwards, TNEF and zips)."""
+
+    __tablename__ = "attachments"
+    __table_args__ = (UniqueConstraint("message_pk", "ordinal", name="uq_attachments_ordinal"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    message_pk: Mapped[int] = mapped_column(
+        ForeignKey("messages.id", ondelete="CASCADE"), index=True
+    )
+    ordinal: Mapped[int] = mapped_column(Integer)
+    filename: Mapped[str] = mapped_column(String(1000))
+    content_type: Mapped[str] = mapped_column(String(255))
+    size: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    origin: Mapped[str] = mapped_column(String(1000))
+    inline: Mapped[bool] = mapped_column(Boolean)
+    derived_name: Mapped[bool] = mapped_column(Boolean)
+
+
+class CursorRow(Base):
+    """How far each watched folder has been read, and how its last polls went."""
+
+    __tablename__ = "folder_cursors"
+
+    mailbox: Mapped[str] = mapped_column(String(40), primary_key=True)
+    folder: Mapped[str] = mapped_column(String(1000), primary_key=True)
+    uidvalidity: Mapped[int | None] = mapped_column(BigInteger)
+    last_uid: Mapped[int] = mapped_column(BigInteger, default=0)
+    last_poll_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    last_success_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class LockRow(Base):
+    """A lease: while it lasts, only ``owner`` may poll the mailbox it names."""
+
+    __tablename__ = "locks"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(300))
+    acquired_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+Index("ix_messages_status_next", MessageRow.status, MessageRow.next_attempt_at)

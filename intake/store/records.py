@@ -1,0 +1,100 @@
+"""The frozen values the store hands to the rest of the service (no SQLAlchemy in sight)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from intake.sources.base import MessageRef, PostAction
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """How far a folder has been read."""
+
+    mailbox: str
+    folder: str
+    uidvalidity: int | None
+    last_uid: int
+    last_success_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """A fetched message on its way into the ledger."""
+
+    ref: MessageRef
+    raw: bytes | None
+    #: For a message too large to fetch: its bounded header block.
+    headers: bytes | None
+    received_at: dt.datetime
+    message_id: str | None
+    sent_at: dt.datetime | None
+    #: Received before the onboarding cut-off: kept, but never raises exceptions.
+    quiet: bool
+    #: What the configured rule asks to do in the mailbox after the commit, if anything.
+    action: PostAction | None
+    #: Why it cannot be processed even though it is recorded (e.g. too large); None when fine.
+    failure: str | None = None
+    failure_class: str | None = None
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What recording one incoming message did."""
+
+    id: int
+    #: False when the same message (same bytes) was already in the ledger.
+    new: bool
+    status: str
+
+
+@dataclass(frozen=True)
+class StoredMessage:
+    """A ledger message with its raw bytes, ready for (re)processing."""
+
+    id: int
+    raw: bytes
+    received_at: dt.datetime
+    quiet: bool
+    source: str
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    """One row of `intake messages` (contract section 6)."""
+
+    id: int
+    message_id: str | None
+    sha256: str | None
+    source: str
+    received_at: dt.datetime
+    status: str
+    error: str | None
+    attempts: int
+
+
+@dataclass(frozen=True)
+class PendingAction:
+    sighting_id: int
+    ref: MessageRef
+    action: PostAction
+
+
+@dataclass(frozen=True)
+class FolderStatus:
+    mailbox: str
+    folder: str
+    last_poll_at: dt.datetime | None
+    last_success_at: dt.datetime | None
+    last_error: str | None
+    last_uid: int
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What `intake status` shows."""
+
+    folders: tuple[FolderStatus, ...]
+    by_status: dict[str, int]
+    raw_bytes_kept: int

@@ -1,0 +1,176 @@
+"""The whole flow against a real Dovecot and both databases: every message once, nothing lost,
+nothing changed in the mailbox that a person would notice."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from intake import service, synthetic
+from intake.store.ledger import Store
+from tests.support.dovecot import DovecotServer
+from tests.support.settings import PASSWORD_ENV, settings_for
+
+pytestmark = [pytest.mark.dovecot]
+
+SEEN = b"\\Seen"
+
+
+@pytest.fixture(autouse=True)
+def _password(monkeypatch: pytest.MonkeyPatch, dovecot: DovecotServer) -> None:
+    monkeypatch.setenv(PASSWORD_ENV, dovecot.password)
+
+
+def referrals(count: int, seed: int = 7) -> list[bytes]:
+    return synthetic.demo_corpus(seed=seed, start=dt.date(2026, 11, 16), days=5)[:count]
+
+
+def test_every_message_is_read_once_and_processed(dovecot: DovecotServer, store: Store,
+                                                 database_url: str) -> None:
+    """GIVEN eight referral emails in INBOX WHEN the mailbox is polled twice
+    THEN the ledger has eight checked messages with their INTERNALDATE as received_at,
+    and the second poll finds nothing new."""
+    mail = referrals(8)
+    when = dt.datetime(2026, 11, 20, 10, 15, tzinfo=dt.UTC)
+    for raw in mail:
+        dovecot.append("INBOX", raw, internaldate=when)
+    settings = settings_for(dovecot, database_url)
+    first = service.poll_mailbox(settings, store, settings.mailbox("cspoc"))
+    assert (first.new, first.checked, first.failed, first.errors) == (8, 8, 0, [])
+    entries = store.ledger()
+    assert [e.status for e in entries] == ["checked"] * 8
+    assert {e.received_at for e in entries} == {when}
+    assert entries[0].source.startswith("imap:cspoc/INBOX/")
+    second = service.poll_mailbox(settings, store, settings.mailbox("cspoc"))
+    assert (second.seen, second.new) == (0, 0)
+    dovecot.append("INBOX", referrals(9)[8])
+    third = service.poll_mailbox(settings, store, settings.mailbox("cspoc"))
+    assert (third.seen, third.new) == (1, 1)
+
+
+def test_polling_changes_nothing_a_person_would_notice(dovecot: DovecotServer, store: Store,
+                                                      database_url: str) -> None:
+    """GIVEN one message a person already read and two unread WHEN polled
+    THEN all three are processed, and the unread ones are still unread."""
+    mail = referrals(3)
+    dovecot.append("INBOX", mail[0], flags=[SEEN])
+    dovecot.append("INBOX", mail[1])
+    dovecot.append("INBOX", mail[2])
+    settings = settings_for(dovecot, database_url)
+    result = service.poll_mailbox(settings, store, settings.mailbox("cspoc"))
+    assert result.checked == 3
+    flags = dovecot.flags("INBOX")
+    assert [SEEN in f for _, f in sorted(flags.items())] == [True, False, False]
+
+
+def test_uidvalidity_change_rescans_without_duplicates(dovecot: DovecotServer, store: Store,
+                                                      database_url: str) -> None:
+    """GIVEN a polled folder WHEN the server renumbers it (new UIDVALIDITY, UIDs from 1) and a
+    new message arrives THEN the next poll rescans, adds only the new message, and the
+    cursor follows the new UIDVALIDITY."""
+    mail = referrals(5)
+    for raw in mail[:4]:
+        dovecot.append("INBOX", raw)
+    settings = settings_for(dovecot, database_url)
+    service.poll_mailbox(settings, store, settings.mailbox("cspoc"))
+    before = store.cursor("cspoc", "INBOX")
+    dovecot.reset_uidvalidity("INBOX")
+    dovecot.append("INBOX", mail[4])
+    result = service.poll_mailbox(settings, store, settings.mailbox("cspoc"))
+    assert (result.seen, result.new, result.duplicates) == (5, 1, 4)
+    after = store.cursor("cspoc", "INBOX")
+    assert after.uidvalidity != before.uidvalidity and after.last_uid == 5
+    assert len(store.ledger()) == 5
+
+
+def test_the_same_message_in_two_folders_is_one_message(dovecot: DovecotServer, store: Store,
+                                                        database_url: str) -> None:
+    """GIVEN a message filed in INBOX and copied to Referrals WHEN both folders are watched
+    THEN the ledger has one message, seen twice."""
+    dovecot.create_folder("Referrals")
+    raw = referrals(1)[0]
+    dovecot.append("INBOX", raw)
+    dovecot.append("Referrals", raw)
+    settings = settings_for(dovecot, database_url, folders=("INBOX", "Referrals"))
+    result = service.poll_mailbox(settings, store, settings.mailbox("cspoc"))
+    assert (result.seen, result.new, result.duplicates) == (2, 1, 1)
+    assert len(store.ledger()) == 1
+
+
+def test_post_action_runs_only_after_the_commit(dovecot: DovecotServer, store: Store,
+                                               database_url: str) -> None:
+    """GIVEN a mailbox configured to tag stored mail with a keyword WHEN polled
+    THEN each message carries the keyword, none is marked read, and no action is left owed."""
+    for raw in referrals(3):
+        dovecot.append("INBOX", raw)
+    settings = settings_for(dovecot, database_url, post_action="keyword:IntakeStored")
+    result = service.poll_mailbox(settings, store, settings.mailbox("cspoc"))
+    assert result.actions == 3
+    for flags in dovecot.flags("INBOX").values():
+        assert b"IntakeStored" in flags and SEEN not in flags
+    assert store.pending_actions("cspoc") == []
+
+
+def test_no_post_action_unless_configured(dovecot: DovecotServer, store: Store,
+                                         database_url: str) -> None:
+    dovecot.append("INBOX", referrals(1)[0])
+    settings = settings_for(dovecot, database_url)
+    service.poll_mailbox(settings, store, settings.mailbox("cspoc"))
+    # \Recent is the server's own session flag, not a change a person would see.
+    assert [set(f) - {b"\\Recent"} for f in dovecot.flags("INBOX").values()] == [set()]
+
+
+def test_too_large_message_is_recorded_not_downloaded(dovecot: DovecotServer, store: Store,
+                                                      database_url: str) -> None:
+    """GIVEN a size cap of 20 kB and a 200 kB message among small ones WHEN polled
+    THEN the big one is in the ledger as failed "too large" with its Message-ID, the rest
+    are checked, and the next poll does not fetch it again."""
+    small = [synthetic.scenario("plain_enquiry", seed=n)[0].raw for n in range(2)]
+    big = synthetic.scenario("rfs_pdf", seed=3)[0].raw
+    big = big.replace(b"\r\n\r\n", b"\r\nX-Padding: " + b"x" * 200_000 + b"\r\n\r\n", 1)
+    for raw in (small[0], big, small[1]):
+        dovecot.append("INBOX", raw)
+    settings = settings_for(dovecot, database_url, limits={"max_message_bytes": 100_000})
+    result = service.poll_mailbox(settings, store, settings.mailbox("cspoc"))
+    assert (result.new, result.checked, result.failed) == (3, 2, 1)
+    failed = store.ledger("failed")
+    assert len(failed) == 1 and failed[0].error is not None and "too large" in failed[0].error
+    assert failed[0].message_id is not None and failed[0].sha256 is None
+    again = service.poll_mailbox(settings, store, settings.mailbox("cspoc"))
+    assert again.seen == 0
+
+
+def test_malformed_mail_never_stops_a_poll(dovecot: DovecotServer, store: Store,
+                                          database_url: str) -> None:
+    """GIVEN every kind of broken mail between two good referrals WHEN polled
+    THEN every message is in the ledger, the broken ones failed with a reason, the good ones
+    checked, and the poll itself succeeded."""
+    good = referrals(2)
+    broken = [raw for raw in synthetic.malformed_emails().values() if raw]
+    for raw in [good[0], *broken, good[1]]:
+        dovecot.append("INBOX", raw)
+    settings = settings_for(dovecot, database_url)
+    result = service.poll_mailbox(settings, store, settings.mailbox("cspoc"))
+    assert result.ok
+    entries = store.ledger()
+    assert len(entries) == len(broken) + 2
+    assert entries[0].status == "checked" and entries[-1].status == "checked"
+    for entry in entries:
+        assert entry.status in {"checked", "failed"}
+        if entry.status == "failed":
+            assert entry.error
+    assert any(e.status == "failed" for e in entries)
+
+
+def test_onboarding_cut_off_marks_history_quiet(dovecot: DovecotServer, store: Store,
+                                               database_url: str) -> None:
+    """GIVEN mail from 2024 and from today WHEN polled with since=2026-01-01
+    THEN both are stored, only the old one quietly."""
+    mail = referrals(2)
+    dovecot.append("INBOX", mail[0], internaldate=dt.datetime(2024, 5, 1, tzinfo=dt.UTC))
+    dovecot.append("INBOX", mail[1], internaldate=dt.datetime(2026, 11, 2, tzinfo=dt.UTC))
+    settings = settings_for(dovecot, database_url, since="2026-01-01")
+    service.poll_mailbox(settings, store, settings.mailbox("cspoc"))
+    quiet = [store.load(e.id).quiet for e in store.ledger()]
+    assert quiet == [True, False]
