@@ -233,6 +233,8 @@ _MAX_PARTS = 10_000
 #: Upper bound on boundary tests (lines × multiparts open around them, see _boundary_checks): the
 #: stdlib parser tests each line against every open boundary, so nesting × lines is quadratic.
 _MAX_BOUNDARY_CHECKS = 10_000_000
+#: Distinct warning (and problem) codes kept per message; then a final "more".
+_MAX_CODES = 50
 #: Boundary recoveries per message (each re-parses a part).
 _MAX_RECOVERIES = 8
 #: Filenames longer than this are cut (keeping the extension).
@@ -573,6 +575,35 @@ def _boundary_checks(raw: bytes) -> int:
     return total
 
 
+def _cut_header_block(raw: bytes, header_size: int, body_at: int | None, limit: int) -> bytes:
+    """Keep the header lines that fit in ``limit`` (each cut to an eighth of it), then the body.
+
+    An over-long line is shortened rather than dropped, so one endless header does not cost
+    the Subject or Message-ID after it.
+    """
+    line_cap = max(1024, limit // 8)
+    kept: list[bytes] = []
+    total = 0
+    pos = 0
+    while pos < header_size:
+        newline = raw.find(b"\n", pos, header_size)
+        line_end = header_size if newline < 0 else newline + 1
+        if line_end - pos > line_cap:
+            ending = b"\r\n" if raw[line_end - 2 : line_end] == b"\r\n" else b"\n"
+            line = raw[pos : pos + line_cap].rstrip(b"\r\n") + ending
+        else:
+            line = raw[pos:line_end]
+        if total + len(line) > limit:
+            break
+        kept.append(line)
+        total += len(line)
+        pos = line_end
+    head = b"".join(kept)
+    if head and not head.endswith(b"\n"):
+        head += b"\n"
+    return head + b"\n" + (raw[body_at:] if body_at is not None else b"")
+
+
 def _zip_names(data: bytes) -> list[str] | None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -583,7 +614,7 @@ def _zip_names(data: bytes) -> list[str] | None:
 
 def _sniff(data: bytes) -> str | None:
     """Content type from the first bytes, for the types that matter here."""
-    if data[:1024].find(b"%PDF-") >= 0:
+    if data.startswith(b"%PDF-"):
         return PDF
     if data.startswith(b"PK\x03\x04"):
         names = _zip_names(data)
@@ -617,6 +648,8 @@ def _sniff(data: bytes) -> str | None:
         return "image/jpeg"
     if data.startswith((b"GIF87a", b"GIF89a")):
         return "image/gif"
+    if data[:1024].find(b"%PDF-") >= 0:  # readers accept junk before the header
+        return PDF
     return None
 
 
@@ -876,6 +909,16 @@ class _TnefDryRun:
 # --- the reader -----------------------------------------------------------------------------
 
 
+def _record(codes: dict[str, None], code: str) -> None:
+    """Add a code once, in order; past _MAX_CODES only a final "more" marker is kept."""
+    if code in codes:
+        return
+    if len(codes) < _MAX_CODES:
+        codes[code] = None
+    else:
+        codes["more"] = None
+
+
 @dataclass
 class _Found:
     """Everything collected while reading one message."""
@@ -900,10 +943,10 @@ class _Reader:
     # -- recording
 
     def warn(self, code: str, part: int | None = None) -> None:
-        self.found.warnings[code if part is None else f"{code} part {part}"] = None
+        _record(self.found.warnings, code if part is None else f"{code} part {part}")
 
     def problem(self, code: str, part: int | None = None) -> None:
-        self.found.problems[code if part is None else f"{code} part {part}"] = None
+        _record(self.found.problems, code if part is None else f"{code} part {part}")
 
     # -- the whole message
 
@@ -934,9 +977,7 @@ class _Reader:
         header_size = end.start() if end else len(raw)
         if header_size > limit:
             self.problem("header-too-large")
-            cut = raw.rfind(b"\n", 0, limit)
-            head = raw[: cut + 1] if cut > 0 else b""
-            raw = head + b"\n" + (raw[end.end() :] if end else b"")
+            raw = _cut_header_block(raw, header_size, end.end() if end else None, limit)
             end = _HEADER_END.search(raw)
             header_size = end.start() if end else len(raw)
         if re.search(rb"[\x80-\xff]", raw[:header_size]):
@@ -1030,7 +1071,7 @@ class _Reader:
             received_at = _parse_datetime(stamp[2]) if stamp[1] else None
             if received_at is None:
                 self.warn("received-date-unreadable")
-        text = "\n\n".join(self.found.plain)
+        text = "\n\n".join(t.replace("\r\n", "\n").replace("\r", "\n") for t in self.found.plain)
         if not text.strip() and self.found.html:
             text = "\n\n".join(_html_to_text(h) for h in self.found.html)
         return Message(
@@ -1193,9 +1234,8 @@ class _Reader:
             self.problem("forward-unreadable", number)
             return []
         if depth + 1 > self.limits.max_depth:
+            # Not read further; the raw message in the ledger still has it.
             self.problem("depth-limit", number)
-            data = inner.as_bytes() if inner is not None else b""
-            self.add(data, f"{name.rsplit('/', 1)[-1]}.eml", "message/rfc822", origin)
             return []
         return [(inner, depth + 1, name)]
 

@@ -136,7 +136,7 @@ def test_too_large_message_is_recorded_not_downloaded(dovecot: DovecotServer, st
     assert (result.new, result.checked, result.failed) == (3, 2, 1)
     failed = store.ledger("failed")
     assert len(failed) == 1 and failed[0].error is not None and "too large" in failed[0].error
-    assert failed[0].message_id is not None and failed[0].sha256 is None
+    assert failed[0].message_id is not None and failed[0].sha256 is not None
     again = service.poll_mailbox(settings, store, settings.mailbox("cspoc"))
     assert again.seen == 0
 

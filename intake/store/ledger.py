@@ -128,12 +128,11 @@ class Store:
         if not items:
             return []
         now = utcnow()
-        shas = {sha256_hex(item.raw) for item in items if item.raw is not None}
+        shas = [_identity(item) for item in items]
         with self._tx() as session:
-            known = self._ids_by_sha(session, shas)
+            known = self._ids_by_sha(session, {sha for sha in shas if sha is not None})
             results: list[Recorded] = []
-            for item in items:
-                sha = sha256_hex(item.raw) if item.raw is not None else None
+            for item, sha in zip(items, shas, strict=True):
                 pk = known.get(sha) if sha is not None else None
                 if pk is None and sha is None:
                     pk = self._known_oversize(session, item.ref)
@@ -559,6 +558,16 @@ class _Transaction:
                     raise StoreError(f"database error ({type(exc).__name__})") from exc
         finally:
             session.close()
+
+
+def _identity(item: Incoming) -> str | None:
+    """SHA-256 of the raw bytes; for a message too large to fetch, of its header block (which
+    carries its Message-ID, Date and Received chain, so it still identifies the message)."""
+    if item.raw is not None:
+        return sha256_hex(item.raw)
+    if item.headers:
+        return sha256_hex(item.headers)
+    return None
 
 
 def process_owner() -> str:

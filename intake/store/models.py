@@ -67,7 +67,7 @@ class MessageRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     #: The Message-ID header, as sent; absent on some mail.
     message_id: Mapped[str | None] = mapped_column(String(998), index=True)
-    #: SHA-256 of the raw bytes; NULL only for a message too large to download.
+    #: SHA-256 of the raw bytes (of the header block for a message too large to download).
     sha256: Mapped[str | None] = mapped_column(String(64), unique=True)
     raw_size: Mapped[int] = mapped_column(BigInteger)
     received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)

@@ -20,6 +20,7 @@ from intake.synthetic.emails import (
 )
 from intake.synthetic.forms import (
     LAYOUTS,
+    Layout,
     brook_pdf,
     chronology_docx,
     exploitation_docx,
@@ -33,6 +34,7 @@ from intake.synthetic.mailbox import write_eml_files, write_maildir, write_mbox
 from intake.synthetic.people import (
     CONCERN_CODES,
     CSPOC_ADDRESS,
+    PERSONAL_DOMAIN,
     Carer,
     Child,
     Referral,
@@ -57,10 +59,12 @@ __all__ = [
     "CONCERN_CODES",
     "CSPOC_ADDRESS",
     "LAYOUTS",
+    "PERSONAL_DOMAIN",
     "SCENARIOS",
     "Attachment",
     "Carer",
     "Child",
+    "Layout",
     "Referral",
     "Referrer",
     "SyntheticEmail",

@@ -198,7 +198,8 @@ def compose(
     message["To"] = f"{to_name} <{to}>"
     message["Subject"] = subject
     message["Date"] = format_datetime(local)
-    message_id = f"<{_hex(rng, 16)}.{local:%Y%m%d%H%M%S}@{_domain(sender.email)}>"
+    # Short enough that the header never folds (a folded Message-ID trips up naive readers).
+    message_id = f"<{_hex(rng, 16)}@{_domain(sender.email)}>"
     message["Message-ID"] = message_id
     for name, value in extra_headers:
         message[name] = value

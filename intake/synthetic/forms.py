@@ -15,6 +15,7 @@ from intake.synthetic.people import (
     CONCERN_CODES,
     CONCERN_LABELS,
     CSPOC_ADDRESS,
+    PERSONAL_DOMAIN,
     Child,
     Referral,
     Referrer,
@@ -66,7 +67,7 @@ def _or_placeholder(text: str) -> str:
 
 
 def _secure(email: str) -> bool:
-    return not email.endswith("@mail.example.com")
+    return not email.endswith(f"@{PERSONAL_DOMAIN}")
 
 
 def _ticks_for(referral: Referral) -> Ticks:
@@ -553,6 +554,7 @@ def gcp_model(
                     Grid(
                         ("Sub-area", "1", "2", "3", "4", "5", "Evidence / observations"),
                         tuple(rows),
+                        widths=(30, 6, 6, 6, 6, 6, 52),
                     ),
                     Fields(((f"Overall grade for {area}", str(overall)),)),
                 ),
@@ -671,7 +673,11 @@ def brook_pdf(child: Child | None = None, *, completed: dt.date | None = None) -
                         "development for the age; monitor and support. Red - harmful or "
                         "problematic; seek advice and consider a referral."
                     ),
-                    Grid(("Behaviour observed", "Date", "Traffic light", "Action taken"), rows),
+                    Grid(
+                        ("Behaviour observed", "Date", "Traffic light", "Action taken"),
+                        rows,
+                        widths=(50, 15, 15, 20),
+                    ),
                 ),
             ),
         ),
@@ -735,7 +741,13 @@ def exploitation_docx(child: Child, *, completed: dt.date | None = None) -> byte
             ),
             Section(
                 "Significant risk indicators",
-                (Grid(("Risk indicator", "Current", "Past 6 months", "Notes"), rows),),
+                (
+                    Grid(
+                        ("Risk indicator", "Current", "Past 6 months", "Notes"),
+                        rows,
+                        widths=(50, 12, 12, 26),
+                    ),
+                ),
             ),
             Section(
                 "Assessment of risk",
@@ -781,7 +793,18 @@ def chronology_docx(child: Child | None = None, *, until: dt.date | None = None)
     doc = Doc(
         title="Chronology of significant events",
         subtitle=f"{child.full_name} (DOB {_date(child.dob)})",
-        sections=(Section("", (Grid(("Date", "Event", "Source", "Outcome / action"), rows),)),),
+        sections=(
+            Section(
+                "",
+                (
+                    Grid(
+                        ("Date", "Event", "Source", "Outcome / action"),
+                        rows,
+                        widths=(15, 40, 20, 25),
+                    ),
+                ),
+            ),
+        ),
         author="Designated Safeguarding Lead",
         created=dt.datetime.combine(until, dt.time(9, 30)),
     )

@@ -61,6 +61,8 @@ CONCERN_LABELS: dict[str, str] = {
 
 #: The C-SPOC mailbox every synthetic referral is sent to (an ``example`` domain, not the real one).
 CSPOC_ADDRESS = "c-spoc@southend.example.gov.uk"
+#: The made-up webmail domain of referrers who write from a personal, non-secure address.
+PERSONAL_DOMAIN = "mail.example.com"
 
 _GIRLS = (
     "Olivia", "Amelia", "Isla", "Ava", "Mia", "Ivy", "Lily", "Isabella", "Rosie", "Sophia",
@@ -472,13 +474,17 @@ def make_referrer(
     first = rng.choice(_WOMEN + _MEN)
     surname = rng.choice(_SURNAMES)
     local = f"{first}.{surname}".lower().replace("'", "")
+    domain = agency.domain
+    if agency.kind in ("voluntary", "housing", "early_years") and rng.random() < 0.08:
+        # Now and then a referrer writes from a personal (insecure) mailbox.
+        local, domain = local.replace(".", ""), PERSONAL_DOMAIN
     phone = landline(rng) if rng.random() < 0.7 else mobile(rng)
     return Referrer(
         name=f"{first} {surname}",
         role=rng.choice(agency.roles),
         agency=agency.name,
         phone=phone,
-        email=f"{local}@{agency.domain}",
+        email=f"{local}@{domain}",
         agency_kind=agency.kind,
     )
 

@@ -47,12 +47,13 @@ _TEEN_CONCERNS = frozenset(
 # Concerns where telling the parents first could put the child at more risk.
 _SECRET_CONCERNS = frozenset({"sexual_abuse", "fgm", "honour_based_abuse", "forced_marriage"})
 
-#: What referrers write for each concern; ``{c}`` child, ``{he}``/``{him}``/``{his}`` pronouns,
-#: ``{carer}`` first carer's first name, ``{day}`` a recent weekday.
+#: What referrers write for each concern: ``{c}`` child, ``{he}``/``{him}``/``{his}`` pronouns,
+#: ``{carer}`` first carer's first name, ``{day}`` a recent weekday, ``{setting}`` school or
+#: nursery.
 _SENTENCES: dict[str, tuple[str, ...]] = {
     "neglect": (
-        "{c} has come to school in the same unwashed uniform for most of the last two weeks and "
-        "told staff there was no food at home over the weekend.",
+        "{c} has come to {setting} in the same unwashed clothes for most of the last two weeks "
+        "and staff were told there was no food at home over the weekend.",
         "Home visits found the kitchen without working appliances, little food in the house and "
         "dog faeces on the floor of the room where {c} sleeps.",
         "{c} has missed two dental appointments and a hospital follow-up, and {his} head lice "
@@ -143,16 +144,16 @@ _CONSENT_REASONS = (
     "Father declined consent but the concerns meet the threshold for significant harm.",
 )
 _STRENGTHS = (
-    "{carer} engages well with school and attends meetings when invited.",
+    "{carer} engages well with {setting} and attends meetings when invited.",
     "{c} has a good relationship with {his} grandmother, who lives locally.",
-    "{c} attends school regularly and has a trusted adult there.",
+    "{c} attends {setting} regularly and has a trusted adult there.",
     "The family have accepted early help in the past and made progress.",
 )
 _ACTIONS = (
     "Discussed with DSL; breakfast club and uniform offered; referral to food bank made.",
     "Early Help Assessment started last term; Team Around the Family meeting held.",
     "Spoken to {carer} about the concerns; advice given; GP informed.",
-    "Welfare check requested; incident logged on school safeguarding system.",
+    "Welfare check requested; incident logged on our safeguarding system.",
 )
 _KNOWN_DETAILS = (
     "Child in Need plan closed in 2024.",
@@ -182,8 +183,14 @@ def _pronouns(child: Child) -> dict[str, str]:
 
 
 def _fill(template: str, child: Child, carer_name: str, day: str) -> str:
+    setting = "nursery" if not child.school or "Nursery" in child.school else "school"
     text = template.format(
-        c=child.forenames.split()[0], carer=carer_name, day=day, her_carer="her", **_pronouns(child)
+        c=child.forenames.split()[0],
+        carer=carer_name,
+        day=day,
+        her_carer="her",
+        setting=setting,
+        **_pronouns(child),
     )
     return text[0].upper() + text[1:]
 
@@ -202,7 +209,8 @@ def narrative(
     """A few sentences describing ``concerns`` for ``children``, in a referrer's voice."""
     first = children[0]
     day = (when - dt.timedelta(days=rng.randint(1, 3))).strftime("%A")
-    names = " and ".join(child.forenames.split()[0] for child in children)
+    firsts = [child.forenames.split()[0] for child in children]
+    names = firsts[0] if len(firsts) == 1 else f"{', '.join(firsts[:-1])} and {firsts[-1]}"
     parts = [f"I am referring {names} because of the following concerns."]
     for code in concerns:
         parts.append(_fill(rng.choice(_SENTENCES[code]), first, carer_name, day))

@@ -77,6 +77,8 @@ class Grid:
     header: tuple[str, ...]
     rows: tuple[tuple[Cell, ...], ...]
     title: str = ""
+    #: Relative column widths for the PDF (equal when empty).
+    widths: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -343,7 +345,8 @@ def _pdf_block(pdf: FPDF, block: Block) -> None:
                         row.cell(_pdf_cell(value), colspan=3 if len(cells) == 2 else 1)
     elif isinstance(block, Grid):
         cols = len(block.header)
-        with pdf.table(first_row_as_headings=False, text_align="LEFT") as table:
+        widths = block.widths or None
+        with pdf.table(col_widths=widths, first_row_as_headings=False, text_align="LEFT") as table:
             if block.title:
                 table.row().cell(pdf_text(block.title), colspan=cols, style=_TITLE_STYLE)
             header = table.row()

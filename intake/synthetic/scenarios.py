@@ -99,14 +99,9 @@ def _call_row(referral: Referral, *, written: bool) -> dict[str, str]:
     }
 
 
-def demo_messages(
-    seed: int = 2026, start: dt.date | None = None, days: int = 5
+def _build_demo(
+    seed: int, start: dt.date | None, days: int
 ) -> tuple[list[SyntheticEmail], list[dict[str, str]]]:
-    """The demo corpus with its metadata, and the call log that goes with it.
-
-    Emails are sorted by delivery time. Call rows cover every referral that says it was phoned
-    through (emailed or not) plus a few consultation calls, sorted by ``called_at``.
-    """
     rng = random.Random(f"demo|{seed}")
     calendar = working_days(start or DEFAULT_START, days)
     plan: list[tuple[str, dt.datetime, int]] = []
@@ -157,12 +152,27 @@ def demo_messages(
 
 
 @functools.lru_cache(maxsize=4)
-def _demo_cached(
+def _cached_demo(
     seed: int, start: dt.date | None, days: int
-) -> tuple[tuple[bytes, ...], tuple[tuple[tuple[str, str], ...], ...]]:
+) -> tuple[tuple[SyntheticEmail, ...], tuple[tuple[tuple[str, str], ...], ...]]:
     # demo_corpus and demo_calls are usually asked for together: build the corpus once.
-    emails, calls = demo_messages(seed, start, days)
-    return tuple(e.raw for e in emails), tuple(tuple(row.items()) for row in calls)
+    emails, calls = _build_demo(seed, start, days)
+    return tuple(emails), tuple(tuple(row.items()) for row in calls)
+
+
+def demo_messages(
+    seed: int = 2026, start: dt.date | None = None, days: int = 5, *, cache: bool = True
+) -> tuple[list[SyntheticEmail], list[dict[str, str]]]:
+    """The demo corpus with its metadata, and the call log that goes with it.
+
+    Emails are sorted by delivery time. Call rows cover every referral that says it was phoned
+    through (emailed or not) plus a few consultation calls, sorted by ``called_at``. Results are
+    cached per arguments (building five days takes seconds); ``cache=False`` always rebuilds.
+    """
+    if not cache:
+        return _build_demo(seed, start, days)
+    emails, rows = _cached_demo(seed, start, days)
+    return list(emails), [dict(row) for row in rows]
 
 
 def demo_corpus(seed: int = 2026, start: dt.date | None = None, days: int = 5) -> list[bytes]:
@@ -173,8 +183,8 @@ def demo_corpus(seed: int = 2026, start: dt.date | None = None, days: int = 5) -
     the next day), HSB and exploitation referrals with their tools, forwarded, zipped and
     nameless attachments, and plain enquiries.
     """
-    raws, _ = _demo_cached(seed, start, days)
-    return list(raws)
+    emails, _ = demo_messages(seed, start, days)
+    return [email.raw for email in emails]
 
 
 def demo_calls(
@@ -184,8 +194,8 @@ def demo_calls(
 
     Includes the urgent phone referrals that were never followed by an email.
     """
-    _, rows = _demo_cached(seed, start, days)
-    return [dict(row) for row in rows]
+    _, calls = demo_messages(seed, start, days)
+    return calls
 
 
 def calls_csv(calls: list[dict[str, str]]) -> str:

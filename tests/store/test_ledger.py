@@ -19,7 +19,8 @@ T0 = dt.datetime(2026, 11, 20, 9, 30, tzinfo=dt.UTC)
 def incoming(raw: bytes | None, uid: int, folder: str = "INBOX", uidvalidity: int = 7,
              action: PostAction | None = None, failure: str | None = None) -> Incoming:
     ref = MessageRef("cspoc", folder, uidvalidity, uid, None, len(raw or b"x" * 99), T0)
-    return Incoming(ref=ref, raw=raw, headers=None, received_at=T0,
+    headers = None if raw is not None else f"Message-ID: <{uid}@example.test>".encode()
+    return Incoming(ref=ref, raw=raw, headers=headers, received_at=T0,
                     message_id=f"<{uid}@example.test>", sent_at=None, quiet=False,
                     action=action, failure=failure,
                     failure_class="intake.errors.MessageTooLarge" if failure else None)
@@ -65,7 +66,8 @@ def test_too_large_message_is_recorded_failed_without_bytes(store: Store) -> Non
                              advance_to=5)[0]
     assert row.status == "failed"
     entry = store.ledger()[0]
-    assert entry.sha256 is None and entry.error == "too large: 60000000 bytes"
+    assert entry.sha256 == sha256_hex(b"Message-ID: <5@example.test>")
+    assert entry.error == "too large: 60000000 bytes"
     with pytest.raises(RawExpired):
         store.load(row.id)
     assert not store.record_batch([incoming(None, 5, failure="too large")])[0].new

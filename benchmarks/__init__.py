@@ -1,0 +1,1 @@
+"""Benchmarks of the intake service against a private Dovecot (see README.md)."""

@@ -1,0 +1,254 @@
+"""Shared benchmark helpers: cached corpora, statistics, child processes, result tables.
+
+This module imports only the standard library at import time, so a measured child process that
+imports it pays nothing for it in start-up time or peak RSS; the corpus builder imports the
+project's synthetic-mail generator only when it has to build a corpus.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "benchmarks"
+CACHE = BENCH / ".cache"
+RESULTS = BENCH / "results"
+#: Prefix of the one stdout line a child process reports its measurements on.
+RESULT_MARK = "BENCH-RESULT "
+MB = 1_000_000  # throughput and memory are quoted in decimal megabytes
+
+
+# -- corpora -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """A directory of ``.eml`` files (CRLF line ends) built once from ``bulk_corpus``."""
+
+    directory: Path
+    paths: tuple[Path, ...]
+    total_bytes: int
+
+    def head(self, n: int) -> tuple[list[Path], int]:
+        """The first ``n`` files and their total size."""
+        chosen = list(self.paths[:n])
+        return chosen, sum(p.stat().st_size for p in chosen)
+
+
+def build_corpus(
+    n: int,
+    *,
+    seed: int = 1,
+    attach_ratio: float = 0.6,
+    min_kb: int = 30,
+    max_kb: int = 200,
+) -> Corpus:
+    """``n`` messages from ``intake.synthetic.scenarios.bulk_corpus``, cached under ``.cache/``.
+
+    The cache key is every generator argument, so a corpus is built once and reused by later
+    runs (generating the 10,000-message, ~1 GB corpus takes ~15 s). A larger cached corpus with
+    the same arguments is reused too: ``bulk_corpus`` is a stream, so its first ``n`` messages
+    are the same whatever ``n`` was asked for.
+    """
+    stem = f"bulk-s{seed}-a{attach_ratio:g}-{min_kb}-{max_kb}kb"
+    for candidate in sorted(CACHE.glob(f"{stem}-n*")):
+        manifest = _read_manifest(candidate)
+        if manifest is not None and manifest["count"] >= n:
+            names = manifest["files"][:n]
+            paths = tuple(candidate / name for name in names)
+            total = sum(manifest["sizes"][:n])
+            return Corpus(candidate, paths, total)
+    from intake.synthetic.scenarios import bulk_corpus
+
+    target = CACHE / f"{stem}-n{n}"
+    scratch = CACHE / f".{target.name}.building-{os.getpid()}"
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir(parents=True)
+    started = time.perf_counter()
+    names: list[str] = []
+    sizes: list[int] = []
+    generator = bulk_corpus(n, seed, attach_ratio, min_kb, max_kb)
+    for index, raw in enumerate(generator):
+        raw = _crlf(raw)
+        name = f"m{index:06d}.eml"
+        (scratch / name).write_bytes(raw)
+        (scratch / name).chmod(0o644)  # the unprivileged Dovecot reads the hard links
+        names.append(name)
+        sizes.append(len(raw))
+    manifest = {"count": n, "files": names, "sizes": sizes, "seed": seed}
+    (scratch / "manifest.json").write_text(json.dumps(manifest))
+    shutil.rmtree(target, ignore_errors=True)
+    scratch.rename(target)
+    log(
+        f"built corpus {target.name}: {n} messages, {sum(sizes) / MB:.1f} MB "
+        f"in {time.perf_counter() - started:.1f} s"
+    )
+    return Corpus(target, tuple(target / name for name in names), sum(sizes))
+
+
+def _read_manifest(directory: Path) -> dict[str, Any] | None:
+    try:
+        manifest: dict[str, Any] = json.loads((directory / "manifest.json").read_text())
+    except (OSError, ValueError):
+        return None
+    return manifest
+
+
+_BARE_LF = re.compile(rb"(?<!\r)\n")
+
+
+def _crlf(raw: bytes) -> bytes:
+    """IMAP messages use CRLF; ``bulk_corpus`` already does, this only guards against drift."""
+    return _BARE_LF.sub(b"\r\n", raw) if b"\n" in raw.replace(b"\r\n", b"") else raw
+
+
+# -- statistics ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Spread:
+    """Median, min and max of a sample."""
+
+    median: float
+    low: float
+    high: float
+    n: int
+
+    @classmethod
+    def of(cls, values: Sequence[float]) -> Spread:
+        if not values:
+            raise ValueError("no values")
+        return cls(statistics.median(values), min(values), max(values), len(values))
+
+    def fmt(self, digits: int = 2) -> str:
+        """``"10.38 (9.76–11.42)"``: median, then the range."""
+        return f"{self.median:.{digits}f} ({self.low:.{digits}f}–{self.high:.{digits}f})"
+
+
+def spread(values: Sequence[float], digits: int = 2) -> str:
+    return Spread.of(values).fmt(digits)
+
+
+# -- child processes -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChildRun:
+    """One measured child process: wall time seen from outside, its own peak RSS, its report."""
+
+    wall: float
+    peak_rss_mb: float
+    data: dict[str, Any]
+
+
+def run_child(module: str, args: Sequence[str], env: Mapping[str, str] | None = None) -> ChildRun:
+    """Run ``python -m module ARGS`` in a fresh process and collect what it reports.
+
+    Peak RSS comes from ``wait4()``'s rusage for exactly this child (``ru_maxrss``, KiB on
+    Linux), so each run's figure is its own; ``getrusage(RUSAGE_CHILDREN)`` would give the
+    maximum over every child so far. The child reports with :func:`emit`; its stderr is passed
+    through.
+    """
+    command = [sys.executable, "-m", module, *args]
+    merged = dict(os.environ)
+    merged.update(env or {})
+    started = time.perf_counter()
+    proc = subprocess.Popen(command, cwd=ROOT, env=merged, stdout=subprocess.PIPE)
+    assert proc.stdout is not None
+    out = proc.stdout.read()
+    proc.stdout.close()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(command[2:4])} exited {proc.returncode}")
+    reports = [
+        line[len(RESULT_MARK) :]
+        for line in out.decode().splitlines()
+        if line.startswith(RESULT_MARK)
+    ]
+    if not reports:
+        raise RuntimeError(f"{' '.join(command[2:4])} reported nothing")
+    data: dict[str, Any] = json.loads(reports[-1])
+    return ChildRun(wall, usage.ru_maxrss * 1024 / MB, data)
+
+
+def emit(data: Mapping[str, Any]) -> None:
+    """Report a child's measurements to :func:`run_child` (one marked JSON line on stdout)."""
+    data = dict(data)
+    data["vm_hwm_mb"] = vm_hwm_mb()
+    print(RESULT_MARK + json.dumps(data), flush=True)
+
+
+def vm_hwm_mb() -> float | None:
+    """This process's peak RSS from /proc (``VmHWM``), as a cross-check of ``ru_maxrss``."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024 / MB
+    except OSError:
+        pass
+    return None
+
+
+def log(text: str) -> None:
+    """Progress to stderr (stdout of a child carries its report)."""
+    print(f"[{dt.datetime.now():%H:%M:%S}] {text}", file=sys.stderr, flush=True)
+
+
+# -- results -------------------------------------------------------------------------------------
+
+
+def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def environment() -> str:
+    """A few lines saying where and when the figures were taken."""
+    try:
+        dovecot = subprocess.run(
+            ["/usr/sbin/dovecot", "--version"], capture_output=True, text=True, check=False
+        ).stdout.strip()
+    except OSError:
+        dovecot = "?"
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    return "\n".join(
+        [
+            f"- when: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC; command: "
+            f"`uv run python -m {' '.join(_argv())}`",
+            f"- machine: {platform.platform()}, {os.cpu_count()} cores (shared), "
+            f"load average at start {load}; Python {platform.python_version()}; Dovecot {dovecot}",
+        ]
+    )
+
+
+def _argv() -> list[str]:
+    module = Path(sys.argv[0]).with_suffix("").relative_to(ROOT).as_posix().replace("/", ".")
+    return [module, *sys.argv[1:]]
+
+
+def write_results(name: str, text: str) -> Path:
+    """Print the Markdown report and write it to ``benchmarks/results/<name>.md``."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{name}.md"
+    tmp = path.with_suffix(".md.tmp")
+    tmp.write_text(text.rstrip() + "\n", encoding="utf-8")
+    tmp.replace(path)
+    print(text)
+    print(f"(written to {path.relative_to(ROOT)})")
+    return path

@@ -1,0 +1,5 @@
+"""`python -m intake` runs the `intake` command."""
+
+from intake.cli import main
+
+main()

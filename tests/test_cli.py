@@ -1,0 +1,173 @@
+"""The `intake` command as a user meets it: help, exit codes, import, messages, status, reprocess."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import mailbox
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+from click.testing import CliRunner, Result
+
+from intake import synthetic
+from intake.cli import main
+
+START = dt.date(2026, 11, 16)
+SCHEMAS = Path(__file__).parent / "data" / "contract"
+COMMANDS = [[], ["db"], ["db", "upgrade"], ["import"], ["poll"], ["messages"], ["status"],
+            ["reprocess"], ["run"], ["demo"]]
+
+
+def invoke(args: list[str], database_url: str | None = None,
+           env: dict[str, str] | None = None) -> Result:
+    environment = {"INTAKE_CONFIG": "", **(env or {})}
+    if database_url:
+        environment["INTAKE_DATABASE_URL"] = database_url
+    return CliRunner().invoke(main, args, env=environment, catch_exceptions=False)
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "intake")
+def test_every_command_has_help(command: list[str]) -> None:
+    result = invoke([*command, "--help"])
+    assert result.exit_code == 0
+    assert "Usage:" in result.output
+
+
+def test_bad_usage_exits_2() -> None:
+    assert invoke(["messages", "--status", "lost"]).exit_code == 2
+    assert invoke(["frobnicate"]).exit_code == 2
+
+
+def test_bad_config_is_one_line_and_exit_1(tmp_path: Path) -> None:
+    """GIVEN a config with a typo WHEN any command runs THEN exit 1 with one line naming the key
+    and the fix, and no traceback."""
+    config = tmp_path / "intake.toml"
+    config.write_text("[limits]\nmax_mesage_bytes = 5\n", encoding="utf-8")
+    result = invoke(["--config", str(config), "status"])
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1
+    assert "limits.max_mesage_bytes" in lines[0] and "max_message_bytes" in lines[0]
+    assert "Traceback" not in result.output
+
+
+def test_poll_with_no_mailbox_configured_says_what_to_do(database_url: str) -> None:
+    result = invoke(["poll"], database_url)
+    assert result.exit_code == 1
+    assert "mailboxes.NAME" in result.output
+
+
+def write_mail(tmp_path: Path) -> tuple[Path, Path, Path]:
+    mail = synthetic.demo_corpus(seed=5, start=START)[:6]
+    maildir = tmp_path / "maildir"
+    synthetic.write_maildir(mail[:2], maildir)
+    eml_dir = tmp_path / "eml"
+    synthetic.write_eml_files(mail[2:4], eml_dir)
+    mbox = synthetic.write_mbox(mail[4:6], tmp_path / "referrals.mbox")
+    return maildir, eml_dir, mbox
+
+
+def test_import_maildir_eml_and_mbox_then_list_the_ledger(tmp_path: Path,
+                                                         database_url: str) -> None:
+    """GIVEN two messages each in a Maildir, a folder of .eml files and an mbox WHEN all are
+    imported, and imported again THEN the ledger has six checked messages whose JSON lines
+    follow the contract, and the second import adds nothing."""
+    maildir, eml_dir, mbox = write_mail(tmp_path)
+    first = invoke(["import", str(maildir), str(eml_dir), str(mbox)], database_url)
+    assert first.exit_code == 0, first.output
+    assert "6 new" in first.output
+    again = invoke(["import", str(maildir), str(eml_dir), str(mbox)], database_url)
+    assert again.exit_code == 0 and "0 new" in again.output
+
+    listed = invoke(["messages", "--json"], database_url)
+    assert listed.exit_code == 0
+    schema = json.loads((SCHEMAS / "messages.schema.json").read_text(encoding="utf-8"))
+    rows = [json.loads(line) for line in listed.output.splitlines()]
+    assert len(rows) == 6
+    for row in rows:
+        jsonschema.validate(row, schema)
+        assert row["status"] == "checked" and row["source"].startswith("file:")
+    assert any("#1" in row["source"] for row in rows)  # the mbox's first message
+    table = invoke(["messages"], database_url)
+    assert "checked" in table.output
+
+
+def test_import_of_the_same_message_from_another_file_is_one_message(
+        tmp_path: Path, database_url: str) -> None:
+    raw = synthetic.demo_corpus(seed=5, start=START)[0]
+    (tmp_path / "a.eml").write_bytes(raw)
+    (tmp_path / "b.eml").write_bytes(raw)
+    result = invoke(["import", str(tmp_path / "a.eml"), str(tmp_path / "b.eml")], database_url)
+    assert "1 new, 1 already in the ledger" in result.output
+
+
+def test_received_at_for_imported_files(tmp_path: Path, database_url: str) -> None:
+    """GIVEN files with a Received header, with only a Date header, and with neither
+    WHEN imported THEN received_at is the topmost Received time, else Date, else the mtime."""
+    received = (b"Received: from b.example by a.example; Tue, 17 Nov 2026 09:05:00 +0000\r\n"
+                b"Received: from c.example by b.example; Tue, 17 Nov 2026 09:01:00 +0000\r\n"
+                b"Date: Tue, 17 Nov 2026 08:59:00 +0000\r\nMessage-ID: <r@x>\r\n\r\nhello\r\n")
+    dated = b"Date: Wed, 18 Nov 2026 14:00:00 +0000\r\nMessage-ID: <d@x>\r\n\r\nhello\r\n"
+    bare = b"Message-ID: <n@x>\r\nSubject: none\r\n\r\nhello\r\n"
+    for name, raw in (("1.eml", received), ("2.eml", dated), ("3.eml", bare)):
+        (tmp_path / name).write_bytes(raw)
+    os.utime(tmp_path / "3.eml", (1_763_467_200, 1_763_467_200))  # 2025-11-18T12:00:00Z
+    invoke(["import", str(tmp_path)], database_url)
+    rows = {r["message_id"]: r for r in map(json.loads, invoke(
+        ["messages", "--json"], database_url).output.splitlines())}
+    assert rows["<r@x>"]["received_at"] == "2026-11-17T09:05:00+00:00"
+    assert rows["<d@x>"]["received_at"] == "2026-11-18T14:00:00+00:00"
+    assert rows["<n@x>"]["received_at"] == "2025-11-18T12:00:00+00:00"
+
+
+def test_failed_messages_are_listed_and_can_be_reprocessed(tmp_path: Path,
+                                                          database_url: str) -> None:
+    """GIVEN an import with one unreadable file WHEN listed with --status failed THEN it shows
+    its reason; WHEN reprocessed THEN it is run again (and fails again, exit 1)."""
+    (tmp_path / "garbage.eml").write_bytes(synthetic.malformed_emails()["binary_garbage"])
+    (tmp_path / "ok.eml").write_bytes(
+        synthetic.demo_corpus(seed=5, start=START)[0])
+    invoke(["import", str(tmp_path)], database_url)
+    failed = [json.loads(line) for line in invoke(["messages", "--status", "failed", "--json"],
+                                                   database_url).output.splitlines()]
+    assert len(failed) == 1 and failed[0]["error"]
+    result = invoke(["reprocess", "--failed"], database_url)
+    assert result.exit_code == 1 and "1 failed" in result.output
+    assert invoke(["reprocess", str(failed[0]["id"] + 100)], database_url).exit_code == 1
+    assert invoke(["reprocess"], database_url).exit_code == 2
+
+
+def test_status_shows_counts_and_folders(tmp_path: Path, database_url: str) -> None:
+    maildir, _, _ = write_mail(tmp_path)
+    invoke(["import", str(maildir), "--mailbox", "archive"], database_url)
+    result = invoke(["status"], database_url)
+    assert result.exit_code == 0
+    assert "archive" in result.output and "checked 2" in result.output
+
+
+def test_db_upgrade_reports_the_revision(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    assert "upgraded from empty" in invoke(["db", "upgrade"], url).output
+    assert "already at" in invoke(["db", "upgrade"], url).output
+
+
+def test_import_of_a_missing_path_is_usage_error(tmp_path: Path) -> None:
+    assert invoke(["import", str(tmp_path / "nope")]).exit_code == 2
+
+
+def test_demo_on_a_fresh_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """GIVEN a fresh checkout WHEN `intake demo` runs as a real process THEN it builds a
+    Maildir, imports it into its own SQLite database and prints a summary."""
+    monkeypatch.chdir(tmp_path)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("INTAKE_")}
+    done = subprocess.run([sys.executable, "-m", "intake", "demo"], env=env, capture_output=True,
+                          text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "Ledger:" in done.stdout and "checked" in done.stdout
+    assert (tmp_path / "var" / "demo" / "intake.db").is_file()
+    assert len(mailbox.Maildir(tmp_path / "var" / "demo" / "maildir", create=False)) > 20
