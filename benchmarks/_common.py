@@ -67,10 +67,8 @@ def build_corpus(
     for candidate in sorted(CACHE.glob(f"{stem}-n*")):
         manifest = _read_manifest(candidate)
         if manifest is not None and manifest["count"] >= n:
-            names = manifest["files"][:n]
-            paths = tuple(candidate / name for name in names)
-            total = sum(manifest["sizes"][:n])
-            return Corpus(candidate, paths, total)
+            cached = tuple(candidate / name for name in manifest["files"][:n])
+            return Corpus(candidate, cached, sum(manifest["sizes"][:n]))
     from intake.synthetic.scenarios import bulk_corpus
 
     target = CACHE / f"{stem}-n{n}"
@@ -154,7 +152,13 @@ class ChildRun:
     data: dict[str, Any]
 
 
-def run_child(module: str, args: Sequence[str], env: Mapping[str, str] | None = None) -> ChildRun:
+def run_child(
+    module: str,
+    args: Sequence[str],
+    env: Mapping[str, str] | None = None,
+    *,
+    expect_report: bool = True,
+) -> ChildRun:
     """Run ``python -m module ARGS`` in a fresh process and collect what it reports.
 
     Peak RSS comes from ``wait4()``'s rusage for exactly this child (``ru_maxrss``, KiB on
@@ -180,6 +184,8 @@ def run_child(module: str, args: Sequence[str], env: Mapping[str, str] | None = 
         for line in out.decode().splitlines()
         if line.startswith(RESULT_MARK)
     ]
+    if not expect_report:
+        return ChildRun(wall, usage.ru_maxrss * 1024 / MB, {})
     if not reports:
         raise RuntimeError(f"{' '.join(command[2:4])} reported nothing")
     data: dict[str, Any] = json.loads(reports[-1])

@@ -39,7 +39,6 @@ import io
 import logging
 import re
 import struct
-import warnings
 import zipfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -64,17 +63,8 @@ log = logging.getLogger("intake.messages")
 # property values and decode errors. This mail is about children at risk and none of it may reach
 # a log sink, so both libraries' loggers are raised above CRITICAL (they have no CRITICAL calls).
 # The known child loggers are set too, in case logging config gives one of them its own level.
-for _quiet in (
-    "mailparser",
-    "mailparser.core",
-    "mailparser.utils",
-    "mailparser.addresses",
-    "mailparser.dates",
-    "mailparser.received",
-    "tnefparse",
-    "tnefparse.tnef",
-    "tnefparse.mapi",
-):
+# (tnefparse logs under its package name from every module; mail-parser under module names.)
+for _quiet in ("mailparser", "mailparser.core", "mailparser.utils", "tnefparse"):
     logging.getLogger(_quiet).setLevel(logging.CRITICAL + 1)
 
 
@@ -237,6 +227,8 @@ _MAX_BOUNDARY_CHECKS = 10_000_000
 _MAX_CODES = 50
 #: Boundary recoveries per message (each re-parses a part).
 _MAX_RECOVERIES = 8
+#: Zip central directories larger than this are not opened (see _zip_directory_too_big).
+_MAX_ZIP_DIRECTORY = 1024 * 1024
 #: Filenames longer than this are cut (keeping the extension).
 _MAX_FILENAME = 255
 #: Zip members inflating more than this ratio, once over _BOMB_MIN_SIZE, are refused as bombs.
@@ -604,7 +596,22 @@ def _cut_header_block(raw: bytes, header_size: int, body_at: int | None, limit: 
     return head + b"\n" + (raw[body_at:] if body_at is not None else b"")
 
 
+def _zip_directory_too_big(data: bytes) -> bool:
+    """Whether the zip's central directory (per its end record) is too big to open cheaply.
+
+    zipfile builds an object per directory entry when it opens an archive, so a few MB of
+    directory are seconds of work; a referral bundle's is a few KB. Zip64 sizes count as big.
+    """
+    at = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
+    if at < 0 or at + 22 > len(data):
+        return False  # no end record: zipfile fails fast on its own
+    size = int(struct.unpack_from("<I", data, at + 12)[0])
+    return size == 0xFFFFFFFF or size > _MAX_ZIP_DIRECTORY
+
+
 def _zip_names(data: bytes) -> list[str] | None:
+    if _zip_directory_too_big(data):
+        return None
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             return archive.namelist()[:_MAX_PARTS]
@@ -1020,12 +1027,12 @@ class _Reader:
             self.problem("part-limit")
             return None, self.headers_only(raw), False
         try:
-            # mail-parser warns about nothing we know of; should it start to (or tnefparse on a
-            # newer Python), a warning must not turn into an error under `-W error`, and its text
-            # could carry content. Contained here, for this call only.
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                mail = mailparser.parse_from_bytes(raw)
+            # No warnings.catch_warnings() here: mail-parser 4.8 raises no Python warnings (checked
+            # under -W error over the corpus, truncations and mutations; the tests keep checking,
+            # as pytest turns warnings into errors), and catch_warnings swaps process-global
+            # state, which is unsafe if messages are ever parsed on threads. It does *log*
+            # content; see the logger levels at the top of this module.
+            mail = mailparser.parse_from_bytes(raw)
             tree = mail.message
             if isinstance(tree, EmailMessage):
                 return mail, tree, True
@@ -1089,16 +1096,21 @@ class _Reader:
         )
 
     def addresses(self, mail: Any, headers: dict[str, list[str]], name: str) -> tuple[str, ...]:
+        """Lower-cased addr-specs: mail-parser's reading, or the stdlib's when it did not run.
+
+        mail-parser leaves out items it finds ambiguous (an address-like display name with no
+        angle-addr, say); that is deliberate, so its answer is kept even when empty.
+        """
         pairs: list[Any] = []
         if name not in headers:
             return ()
-        try:
-            if mail is not None:
+        if mail is not None:
+            try:
                 found = getattr(mail, name if name != "from" else "from_")
-                pairs = list(found) if isinstance(found, list) else []
-        except Exception:
-            pairs = []
-        if not pairs:
+            except Exception:
+                found = None
+            pairs = list(found) if isinstance(found, list) else []
+        else:
             text = _header_text(headers[name][0])[0]
             try:
                 pairs = getaddresses([text])
@@ -1233,11 +1245,36 @@ class _Reader:
         if inner is None:
             self.problem("forward-unreadable", number)
             return []
+        inner = self.encoded_forward(part, inner, number)
         if depth + 1 > self.limits.max_depth:
             # Not read further; the raw message in the ledger still has it.
             self.problem("depth-limit", number)
             return []
         return [(inner, depth + 1, name)]
+
+    def encoded_forward(self, part: EmailMessage, inner: EmailMessage, number: int) -> EmailMessage:
+        """A forwarded message sent base64/QP-encoded (against RFC 2046, but seen): the parser
+        read the encoded text as a header-less message; decode it and parse again."""
+        values = _raw_headers(part).get("content-transfer-encoding")
+        encoding = _FOLDING.sub("", values[0]).strip().lower() if values else ""
+        text = inner.get_payload()
+        if (
+            encoding not in ("base64", "quoted-printable")
+            or len(inner)
+            or not isinstance(text, str)
+        ):
+            return inner
+        if encoding == "base64":
+            data, notes = _decode_base64(text)
+            if "truncated-base64" in notes:
+                self.problem("truncated-base64", number)
+        else:
+            data = binascii.a2b_qp(_wire_bytes(text))
+        try:
+            return message_from_bytes(data)
+        except Exception:
+            self.problem("forward-unreadable", number)
+            return inner
 
     def leaf(
         self,
@@ -1273,9 +1310,8 @@ class _Reader:
         derived = filename is None
         if filename is None:
             filename = f"attachment-{number}.{_EXT_BY_TYPE.get(content_type, 'bin')}"
-        self.add_file(
-            data, filename, content_type, origin, disposition == "inline", derived, number, depth
-        )
+        inline = disposition == "inline"
+        self.add_file(data, filename, content_type, origin, inline, derived, number, depth, sniffed)
 
     @staticmethod
     def charset(part: EmailMessage) -> str | None:
@@ -1382,8 +1418,12 @@ class _Reader:
         derived: bool,
         number: int,
         depth: int,
+        sniffed: str | None,
     ) -> None:
-        """An attachment, unpacked when it is a container (winmail.dat, zip)."""
+        """An attachment, unpacked when it is a container (winmail.dat, zip).
+
+        ``sniffed`` is ``_sniff(data)``, passed in so a big file is sniffed once.
+        """
         if _is_tnef(filename, content_type, data):
             if depth + 1 > self.limits.max_depth:
                 self.problem("depth-limit", number)
@@ -1392,7 +1432,6 @@ class _Reader:
             self.add(data, filename, content_type, origin, inline, derived, number)
             return
         self.add(data, filename, content_type, origin, inline, derived, number)
-        sniffed = _sniff(data) if content_type in _ZIP_TYPES or data.startswith(b"PK") else None
         if _is_zip(filename, content_type, sniffed):
             if sniffed is None:
                 self.problem("zip-unreadable", number)
@@ -1409,6 +1448,9 @@ class _Reader:
         return True
 
     def unpack_zip(self, data: bytes, origin: str, number: int, depth: int) -> None:
+        if _zip_directory_too_big(data):
+            self.problem("zip-limit", number)
+            return
         try:
             archive = zipfile.ZipFile(io.BytesIO(data))
         except Exception:
@@ -1419,7 +1461,7 @@ class _Reader:
             if len(members) > self.limits.max_zip_members:
                 self.problem("zip-limit", number)
                 members = members[: self.limits.max_zip_members]
-            for info in members:
+            for index, info in enumerate(members, start=1):
                 if info.flag_bits & 0x1:
                     self.warn("zip-encrypted", number)
                     continue
@@ -1438,10 +1480,15 @@ class _Reader:
                 if len(content) > info.file_size:  # cannot happen with zipfile; belt and braces
                     self.problem("zip-limit", number)
                     continue
-                name = _clean(_CONTROL.sub("", info.filename)).strip() or "member"
-                name = _clip_filename(name)
-                content_type = _sniff(content) or _type_by_name(name) or OCTET
-                self.add_file(content, name, content_type, origin, False, False, number, depth)
+                name = _clip_filename(_clean(_CONTROL.sub("", info.filename)).strip())
+                sniffed = _sniff(content)
+                content_type = sniffed or _type_by_name(name) or OCTET
+                derived = not name
+                if derived:
+                    name = f"attachment-{number}-{index}.{_EXT_BY_TYPE.get(content_type, 'bin')}"
+                self.add_file(
+                    content, name, content_type, origin, False, derived, number, depth, sniffed
+                )
 
     def unpack_tnef(self, data: bytes, origin: str, number: int, depth: int) -> bool:
         """Add the files in a TNEF blob; False (with a problem) when it could not be read."""
@@ -1457,10 +1504,8 @@ class _Reader:
         if dry_run.bad_checksums:
             self.warn("tnef-checksum", number)
         try:
-            with warnings.catch_warnings():
-                # tnefparse calls datetime.utcfromtimestamp, deprecated from Python 3.12.
-                warnings.simplefilter("ignore", DeprecationWarning)
-                tnef = TNEF(data, do_checksum=False)
+            # Checksums were compared in the dry run (tnefparse would only log mismatches).
+            tnef = TNEF(data, do_checksum=False)
         except Exception as err:
             log.debug("tnef failed: %s", type(err).__name__)
             self.problem("tnef-unreadable", number)
@@ -1472,7 +1517,9 @@ class _Reader:
 
     def tnef_files(self, tnef: Any, origin: str, number: int, depth: int, level: int) -> None:
         for index, item in enumerate(tnef.attachments, start=1):
-            name = self.tnef_name(item) or f"attachment-{number}-{index}"
+            name = self.tnef_name(item)
+            derived = not name
+            name = name or f"attachment-{number}-{index}"
             embed = getattr(item, "embed", None)
             if embed is not None:
                 if level + 1 > _TNEF_MAX_EMBED or depth + 1 > self.limits.max_depth:
@@ -1486,10 +1533,13 @@ class _Reader:
                 continue
             if not self.budget(len(content), number, "tnef-limit"):
                 continue
-            content_type = _sniff(content) or _type_by_name(name) or self.tnef_mime(item) or OCTET
-            if "." not in name:
+            sniffed = _sniff(content)
+            content_type = sniffed or _type_by_name(name) or self.tnef_mime(item) or OCTET
+            if derived:
                 name = f"{name}.{_EXT_BY_TYPE.get(content_type, 'bin')}"
-            self.add_file(content, name, content_type, origin, False, False, number, depth)
+            self.add_file(
+                content, name, content_type, origin, False, derived, number, depth, sniffed
+            )
 
     @staticmethod
     def tnef_name(item: Any) -> str:

@@ -1,4 +1,4 @@
-"""The `intake` command as a user meets it: help, exit codes, import, messages, status, reprocess."""
+"""The `intake` command as a user meets it: help, exit codes, import, messages, status."""
 
 from __future__ import annotations
 
@@ -19,12 +19,23 @@ from intake.cli import main
 
 START = dt.date(2026, 11, 16)
 SCHEMAS = Path(__file__).parent / "data" / "contract"
-COMMANDS = [[], ["db"], ["db", "upgrade"], ["import"], ["poll"], ["messages"], ["status"],
-            ["reprocess"], ["run"], ["demo"]]
+COMMANDS = [
+    [],
+    ["db"],
+    ["db", "upgrade"],
+    ["import"],
+    ["poll"],
+    ["messages"],
+    ["status"],
+    ["reprocess"],
+    ["run"],
+    ["demo"],
+]
 
 
-def invoke(args: list[str], database_url: str | None = None,
-           env: dict[str, str] | None = None) -> Result:
+def invoke(
+    args: list[str], database_url: str | None = None, env: dict[str, str] | None = None
+) -> Result:
     environment = {"INTAKE_CONFIG": "", **(env or {})}
     if database_url:
         environment["INTAKE_DATABASE_URL"] = database_url
@@ -72,8 +83,9 @@ def write_mail(tmp_path: Path) -> tuple[Path, Path, Path]:
     return maildir, eml_dir, mbox
 
 
-def test_import_maildir_eml_and_mbox_then_list_the_ledger(tmp_path: Path,
-                                                         database_url: str) -> None:
+def test_import_maildir_eml_and_mbox_then_list_the_ledger(
+    tmp_path: Path, database_url: str
+) -> None:
     """GIVEN two messages each in a Maildir, a folder of .eml files and an mbox WHEN all are
     imported, and imported again THEN the ledger has six checked messages whose JSON lines
     follow the contract, and the second import adds nothing."""
@@ -98,7 +110,8 @@ def test_import_maildir_eml_and_mbox_then_list_the_ledger(tmp_path: Path,
 
 
 def test_import_of_the_same_message_from_another_file_is_one_message(
-        tmp_path: Path, database_url: str) -> None:
+    tmp_path: Path, database_url: str
+) -> None:
     raw = synthetic.demo_corpus(seed=5, start=START)[0]
     (tmp_path / "a.eml").write_bytes(raw)
     (tmp_path / "b.eml").write_bytes(raw)
@@ -109,32 +122,40 @@ def test_import_of_the_same_message_from_another_file_is_one_message(
 def test_received_at_for_imported_files(tmp_path: Path, database_url: str) -> None:
     """GIVEN files with a Received header, with only a Date header, and with neither
     WHEN imported THEN received_at is the topmost Received time, else Date, else the mtime."""
-    received = (b"Received: from b.example by a.example; Tue, 17 Nov 2026 09:05:00 +0000\r\n"
-                b"Received: from c.example by b.example; Tue, 17 Nov 2026 09:01:00 +0000\r\n"
-                b"Date: Tue, 17 Nov 2026 08:59:00 +0000\r\nMessage-ID: <r@x>\r\n\r\nhello\r\n")
+    received = (
+        b"Received: from b.example by a.example; Tue, 17 Nov 2026 09:05:00 +0000\r\n"
+        b"Received: from c.example by b.example; Tue, 17 Nov 2026 09:01:00 +0000\r\n"
+        b"Date: Tue, 17 Nov 2026 08:59:00 +0000\r\nMessage-ID: <r@x>\r\n\r\nhello\r\n"
+    )
     dated = b"Date: Wed, 18 Nov 2026 14:00:00 +0000\r\nMessage-ID: <d@x>\r\n\r\nhello\r\n"
     bare = b"Message-ID: <n@x>\r\nSubject: none\r\n\r\nhello\r\n"
     for name, raw in (("1.eml", received), ("2.eml", dated), ("3.eml", bare)):
         (tmp_path / name).write_bytes(raw)
     os.utime(tmp_path / "3.eml", (1_763_467_200, 1_763_467_200))  # 2025-11-18T12:00:00Z
     invoke(["import", str(tmp_path)], database_url)
-    rows = {r["message_id"]: r for r in map(json.loads, invoke(
-        ["messages", "--json"], database_url).output.splitlines())}
+    rows = {
+        r["message_id"]: r
+        for r in map(json.loads, invoke(["messages", "--json"], database_url).output.splitlines())
+    }
     assert rows["<r@x>"]["received_at"] == "2026-11-17T09:05:00+00:00"
     assert rows["<d@x>"]["received_at"] == "2026-11-18T14:00:00+00:00"
     assert rows["<n@x>"]["received_at"] == "2025-11-18T12:00:00+00:00"
 
 
-def test_failed_messages_are_listed_and_can_be_reprocessed(tmp_path: Path,
-                                                          database_url: str) -> None:
+def test_failed_messages_are_listed_and_can_be_reprocessed(
+    tmp_path: Path, database_url: str
+) -> None:
     """GIVEN an import with one unreadable file WHEN listed with --status failed THEN it shows
     its reason; WHEN reprocessed THEN it is run again (and fails again, exit 1)."""
     (tmp_path / "garbage.eml").write_bytes(synthetic.malformed_emails()["binary_garbage"])
-    (tmp_path / "ok.eml").write_bytes(
-        synthetic.demo_corpus(seed=5, start=START)[0])
+    (tmp_path / "ok.eml").write_bytes(synthetic.demo_corpus(seed=5, start=START)[0])
     invoke(["import", str(tmp_path)], database_url)
-    failed = [json.loads(line) for line in invoke(["messages", "--status", "failed", "--json"],
-                                                   database_url).output.splitlines()]
+    failed = [
+        json.loads(line)
+        for line in invoke(
+            ["messages", "--status", "failed", "--json"], database_url
+        ).output.splitlines()
+    ]
     assert len(failed) == 1 and failed[0]["error"]
     result = invoke(["reprocess", "--failed"], database_url)
     assert result.exit_code == 1 and "1 failed" in result.output
@@ -165,8 +186,14 @@ def test_demo_on_a_fresh_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     Maildir, imports it into its own SQLite database and prints a summary."""
     monkeypatch.chdir(tmp_path)
     env = {k: v for k, v in os.environ.items() if not k.startswith("INTAKE_")}
-    done = subprocess.run([sys.executable, "-m", "intake", "demo"], env=env, capture_output=True,
-                          text=True, timeout=300, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "intake", "demo"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     assert "Ledger:" in done.stdout and "checked" in done.stdout
     assert (tmp_path / "var" / "demo" / "intake.db").is_file()

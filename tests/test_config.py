@@ -49,16 +49,21 @@ def test_example_file_documents_every_key() -> None:
 
 def test_environment_overrides_the_file(tmp_path: Path) -> None:
     path = write(tmp_path, '[database]\nurl = "sqlite:///a.db"\n[logging]\nformat = "text"\n')
-    settings = config.load(path, environ={
-        "INTAKE_DATABASE_URL": "sqlite:///b.db", "INTAKE_LOGGING_FORMAT": "json",
-        "INTAKE_LIMITS_MAX_MESSAGE_BYTES": "1000"})
+    settings = config.load(
+        path,
+        environ={
+            "INTAKE_DATABASE_URL": "sqlite:///b.db",
+            "INTAKE_LOGGING_FORMAT": "json",
+            "INTAKE_LIMITS_MAX_MESSAGE_BYTES": "1000",
+        },
+    )
     assert settings.database.url == "sqlite:///b.db"
     assert settings.logging.format == "json"
     assert settings.limits.max_message_bytes == 1000
 
 
 def test_config_path_from_environment(tmp_path: Path) -> None:
-    path = write(tmp_path, '[storage]\nraw_retention_days = 7\n')
+    path = write(tmp_path, "[storage]\nraw_retention_days = 7\n")
     settings = config.load(environ={"INTAKE_CONFIG": str(path)})
     assert settings.storage.raw_retention_days == 7
 
@@ -73,8 +78,9 @@ post_action = "keyword:IntakeStored"
 """
 
 
-def test_mailbox_defaults_and_password_from_environment(tmp_path: Path,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_mailbox_defaults_and_password_from_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     settings = config.load(write(tmp_path, MAILBOX), environ={})
     box = settings.mailbox("cspoc")
     assert box.effective_port == 993 and box.tls == "implicit"
@@ -91,37 +97,48 @@ def test_password_from_file(tmp_path: Path) -> None:
     assert settings.mailbox("cspoc").password() == "from-file"
 
 
-def test_missing_password_names_the_variable(tmp_path: Path,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_password_names_the_variable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("INTAKE_MAILBOX_CSPOC_PASSWORD", raising=False)
     box = config.load(write(tmp_path, MAILBOX), environ={}).mailbox("cspoc")
     with pytest.raises(ConfigError, match="INTAKE_MAILBOX_CSPOC_PASSWORD"):
         box.password()
 
 
-@pytest.mark.parametrize(("body", "key", "fix"), [
-    ('[database]\nurl = "mysql://x"\n', "database.url", "sqlite"),
-    ('[limits]\nmax_message_bytes = -1\n', "limits.max_message_bytes", "positive"),
-    ('[limits]\nmax_message_bytes = "big"\n', "limits.max_message_bytes", "whole number"),
-    ('[limits]\nmax_mesage_bytes = 5\n', "limits.max_mesage_bytes", "max_message_bytes"),
-    ('[logging]\nlevel = "LOUD"\n', "logging.level", "DEBUG"),
-    ('[calendar]\ntimezone = "Mars/Olympus"\n', "calendar.timezone", "Europe/London"),
-    ('[schedule]\nretry = "every day"\n', "schedule.retry", "disable"),
-    ('[nonsense]\n', "nonsense", "known keys"),
-    (MAILBOX + 'password = "x"\n', "mailboxes.cspoc.password", "environment"),
-    (MAILBOX + 'tls = "plain"\n', "mailboxes.cspoc.tls", "starttls"),
-    (MAILBOX + 'tls = "ssl"\n', "mailboxes.cspoc.tls", "implicit"),
-    (MAILBOX.replace('since = "2026-01-01"', 'since = "01/01/2026"'), "mailboxes.cspoc.since",
-     "YYYY-MM-DD"),
-    (MAILBOX.replace("keyword:IntakeStored", "delete"), "mailboxes.cspoc.post_action",
-     "keyword:NAME"),
-    (MAILBOX + 'schedule = "sometimes"\n', "mailboxes.cspoc.schedule", "disable"),
-    ('[mailboxes.CSPOC]\nhost = "h"\nusername = "u"\n', "mailboxes.CSPOC", "lower-case"),
-    ('[mailboxes.cspoc]\nusername = "u"\n', "mailboxes.cspoc.host", "host name"),
-    ("[database\n", "--config", "syntax"),
-])
-def test_bad_settings_name_the_key_and_the_fix(tmp_path: Path, body: str, key: str,
-                                               fix: str) -> None:
+@pytest.mark.parametrize(
+    ("body", "key", "fix"),
+    [
+        ('[database]\nurl = "mysql://x"\n', "database.url", "sqlite"),
+        ("[limits]\nmax_message_bytes = -1\n", "limits.max_message_bytes", "positive"),
+        ('[limits]\nmax_message_bytes = "big"\n', "limits.max_message_bytes", "whole number"),
+        ("[limits]\nmax_mesage_bytes = 5\n", "limits.max_mesage_bytes", "max_message_bytes"),
+        ('[logging]\nlevel = "LOUD"\n', "logging.level", "DEBUG"),
+        ('[calendar]\ntimezone = "Mars/Olympus"\n', "calendar.timezone", "Europe/London"),
+        ('[schedule]\nretry = "every day"\n', "schedule.retry", "disable"),
+        ("[nonsense]\n", "nonsense", "known keys"),
+        (MAILBOX + 'password = "x"\n', "mailboxes.cspoc.password", "environment"),
+        (MAILBOX + 'tls = "plain"\n', "mailboxes.cspoc.tls", "starttls"),
+        (MAILBOX + 'tls = "ssl"\n', "mailboxes.cspoc.tls", "implicit"),
+        (
+            MAILBOX.replace('since = "2026-01-01"', 'since = "01/01/2026"'),
+            "mailboxes.cspoc.since",
+            "YYYY-MM-DD",
+        ),
+        (
+            MAILBOX.replace("keyword:IntakeStored", "delete"),
+            "mailboxes.cspoc.post_action",
+            "keyword:NAME",
+        ),
+        (MAILBOX + 'schedule = "sometimes"\n', "mailboxes.cspoc.schedule", "disable"),
+        ('[mailboxes.CSPOC]\nhost = "h"\nusername = "u"\n', "mailboxes.CSPOC", "lower-case"),
+        ('[mailboxes.cspoc]\nusername = "u"\n', "mailboxes.cspoc.host", "host name"),
+        ("[database\n", "--config", "syntax"),
+    ],
+)
+def test_bad_settings_name_the_key_and_the_fix(
+    tmp_path: Path, body: str, key: str, fix: str
+) -> None:
     with pytest.raises(ConfigError) as caught:
         config.load(write(tmp_path, body), environ={})
     assert caught.value.key == key

@@ -26,8 +26,9 @@ def referrals(count: int, seed: int = 7) -> list[bytes]:
     return synthetic.demo_corpus(seed=seed, start=dt.date(2026, 11, 16), days=5)[:count]
 
 
-def test_every_message_is_read_once_and_processed(dovecot: DovecotServer, store: Store,
-                                                 database_url: str) -> None:
+def test_every_message_is_read_once_and_processed(
+    dovecot: DovecotServer, store: Store, database_url: str
+) -> None:
     """GIVEN eight referral emails in INBOX WHEN the mailbox is polled twice
     THEN the ledger has eight checked messages with their INTERNALDATE as received_at,
     and the second poll finds nothing new."""
@@ -49,8 +50,9 @@ def test_every_message_is_read_once_and_processed(dovecot: DovecotServer, store:
     assert (third.seen, third.new) == (1, 1)
 
 
-def test_polling_changes_nothing_a_person_would_notice(dovecot: DovecotServer, store: Store,
-                                                      database_url: str) -> None:
+def test_polling_changes_nothing_a_person_would_notice(
+    dovecot: DovecotServer, store: Store, database_url: str
+) -> None:
     """GIVEN one message a person already read and two unread WHEN polled
     THEN all three are processed, and the unread ones are still unread."""
     mail = referrals(3)
@@ -64,8 +66,9 @@ def test_polling_changes_nothing_a_person_would_notice(dovecot: DovecotServer, s
     assert [SEEN in f for _, f in sorted(flags.items())] == [True, False, False]
 
 
-def test_uidvalidity_change_rescans_without_duplicates(dovecot: DovecotServer, store: Store,
-                                                      database_url: str) -> None:
+def test_uidvalidity_change_rescans_without_duplicates(
+    dovecot: DovecotServer, store: Store, database_url: str
+) -> None:
     """GIVEN a polled folder WHEN the server renumbers it (new UIDVALIDITY, UIDs from 1) and a
     new message arrives THEN the next poll rescans, adds only the new message, and the
     cursor follows the new UIDVALIDITY."""
@@ -84,8 +87,9 @@ def test_uidvalidity_change_rescans_without_duplicates(dovecot: DovecotServer, s
     assert len(store.ledger()) == 5
 
 
-def test_the_same_message_in_two_folders_is_one_message(dovecot: DovecotServer, store: Store,
-                                                        database_url: str) -> None:
+def test_the_same_message_in_two_folders_is_one_message(
+    dovecot: DovecotServer, store: Store, database_url: str
+) -> None:
     """GIVEN a message filed in INBOX and copied to Referrals WHEN both folders are watched
     THEN the ledger has one message, seen twice."""
     dovecot.create_folder("Referrals")
@@ -98,8 +102,9 @@ def test_the_same_message_in_two_folders_is_one_message(dovecot: DovecotServer, 
     assert len(store.ledger()) == 1
 
 
-def test_post_action_runs_only_after_the_commit(dovecot: DovecotServer, store: Store,
-                                               database_url: str) -> None:
+def test_post_action_runs_only_after_the_commit(
+    dovecot: DovecotServer, store: Store, database_url: str
+) -> None:
     """GIVEN a mailbox configured to tag stored mail with a keyword WHEN polled
     THEN each message carries the keyword, none is marked read, and no action is left owed."""
     for raw in referrals(3):
@@ -112,8 +117,9 @@ def test_post_action_runs_only_after_the_commit(dovecot: DovecotServer, store: S
     assert store.pending_actions("cspoc") == []
 
 
-def test_no_post_action_unless_configured(dovecot: DovecotServer, store: Store,
-                                         database_url: str) -> None:
+def test_no_post_action_unless_configured(
+    dovecot: DovecotServer, store: Store, database_url: str
+) -> None:
     dovecot.append("INBOX", referrals(1)[0])
     settings = settings_for(dovecot, database_url)
     service.poll_mailbox(settings, store, settings.mailbox("cspoc"))
@@ -121,8 +127,9 @@ def test_no_post_action_unless_configured(dovecot: DovecotServer, store: Store,
     assert [set(f) - {b"\\Recent"} for f in dovecot.flags("INBOX").values()] == [set()]
 
 
-def test_too_large_message_is_recorded_not_downloaded(dovecot: DovecotServer, store: Store,
-                                                      database_url: str) -> None:
+def test_too_large_message_is_recorded_not_downloaded(
+    dovecot: DovecotServer, store: Store, database_url: str
+) -> None:
     """GIVEN a size cap of 20 kB and a 200 kB message among small ones WHEN polled
     THEN the big one is in the ledger as failed "too large" with its Message-ID, the rest
     are checked, and the next poll does not fetch it again."""
@@ -141,8 +148,9 @@ def test_too_large_message_is_recorded_not_downloaded(dovecot: DovecotServer, st
     assert again.seen == 0
 
 
-def test_malformed_mail_never_stops_a_poll(dovecot: DovecotServer, store: Store,
-                                          database_url: str) -> None:
+def test_malformed_mail_never_stops_a_poll(
+    dovecot: DovecotServer, store: Store, database_url: str
+) -> None:
     """GIVEN every kind of broken mail between two good referrals WHEN polled
     THEN every message is in the ledger, the broken ones failed with a reason, the good ones
     checked, and the poll itself succeeded."""
@@ -163,8 +171,9 @@ def test_malformed_mail_never_stops_a_poll(dovecot: DovecotServer, store: Store,
     assert any(e.status == "failed" for e in entries)
 
 
-def test_onboarding_cut_off_marks_history_quiet(dovecot: DovecotServer, store: Store,
-                                               database_url: str) -> None:
+def test_onboarding_cut_off_marks_history_quiet(
+    dovecot: DovecotServer, store: Store, database_url: str
+) -> None:
     """GIVEN mail from 2024 and from today WHEN polled with since=2026-01-01
     THEN both are stored, only the old one quietly."""
     mail = referrals(2)

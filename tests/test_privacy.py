@@ -28,20 +28,32 @@ def planted_messages() -> list[bytes]:
     good["Message-ID"] = "<planted-1@example.test>"
     good["Date"] = "Fri, 20 Nov 2026 10:15:00 +0000"
     good.set_content(f"Please find attached a referral for {PLANTED}, 12 Nowhere Road, SS1 2AB.")
-    good.add_attachment(f"Child: {PLANTED}\n".encode() * 200, maintype="application",
-                        subtype="pdf", filename=f"RFS {PLANTED}.pdf")
+    good.add_attachment(
+        f"Child: {PLANTED}\n".encode() * 200,
+        maintype="application",
+        subtype="pdf",
+        filename=f"RFS {PLANTED}.pdf",
+    )
     broken = good.as_bytes(policy=SMTP)
     broken = broken[: len(broken) * 3 // 4]  # cut inside the base64 attachment: this one fails
-    bad_charset = good.as_bytes(policy=SMTP).replace(b"planted-1", b"planted-2").replace(
-        b'charset="utf-8"', b'charset="x-unknown-zz"')
+    bad_charset = (
+        good.as_bytes(policy=SMTP)
+        .replace(b"planted-1", b"planted-2")
+        .replace(b'charset="utf-8"', b'charset="x-unknown-zz"')
+    )
     return [good.as_bytes(policy=SMTP), broken, bad_charset]
 
 
 @pytest.mark.parametrize("fmt", ["text", "json"])
 def test_a_planted_name_appears_in_no_log_line_and_no_error(
-        dovecot: DovecotServer, store: Store, database_url: str, fmt: str,
-        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
-        caplog: pytest.LogCaptureFixture) -> None:
+    dovecot: DovecotServer,
+    store: Store,
+    database_url: str,
+    fmt: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     """GIVEN mail whose sender, subject, body and attachment name carry a distinctive name
     WHEN it is polled with every logger at DEBUG THEN the name is in no log output and in no
     ledger error, though the messages are all in the ledger."""

@@ -26,15 +26,20 @@ def _env(password: str) -> dict[str, str]:
 
 
 def test_daemon_polls_at_start_and_stops_cleanly_on_sigterm(
-        dovecot: DovecotServer, store: Store, database_url: str, tmp_path: Path) -> None:
+    dovecot: DovecotServer, store: Store, database_url: str, tmp_path: Path
+) -> None:
     """GIVEN three messages and a daemon polling every minute WHEN it starts THEN it polls at
     once; WHEN it gets SIGTERM THEN it exits 0 within seconds, saying it stopped."""
     for raw in synthetic.demo_corpus(seed=3, start=dt.date(2026, 11, 16))[:3]:
         dovecot.append("INBOX", raw)
     config = write_config(tmp_path / "intake.toml", dovecot, database_url)
-    daemon = subprocess.Popen([sys.executable, "-m", "intake", "--config", str(config), "run"],
-                              env=_env(dovecot.password), stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True)
+    daemon = subprocess.Popen(
+        [sys.executable, "-m", "intake", "--config", str(config), "run"],
+        env=_env(dovecot.password),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 30
         while len(store.ledger("checked")) < 3 and time.monotonic() < deadline:
@@ -52,15 +57,21 @@ def test_daemon_polls_at_start_and_stops_cleanly_on_sigterm(
 
 
 def test_poll_refuses_while_another_process_holds_the_mailbox(
-        dovecot: DovecotServer, store: Store, database_url: str, tmp_path: Path) -> None:
+    dovecot: DovecotServer, store: Store, database_url: str, tmp_path: Path
+) -> None:
     """GIVEN a live process holds the cspoc poll lock WHEN `intake poll` runs THEN it polls
     nothing and exits 1 saying who holds the lock."""
     dovecot.append("INBOX", synthetic.demo_corpus(seed=3, start=dt.date(2026, 11, 16))[0])
     store.acquire_lock("poll:cspoc", dt.timedelta(minutes=5))  # this test process, alive
     config = write_config(tmp_path / "intake.toml", dovecot, database_url)
-    done = subprocess.run([sys.executable, "-m", "intake", "--config", str(config), "poll"],
-                          env=_env(dovecot.password), capture_output=True, text=True,
-                          timeout=60, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "intake", "--config", str(config), "poll"],
+        env=_env(dovecot.password),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert done.returncode == 1
     assert "lock poll:cspoc is held" in done.stderr
     assert store.ledger() == []

@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import TypeVar
 
 import zstandard
-from intake.messages import Message
 from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from intake.errors import IntakeError, LockHeld, NotFound, RawExpired, StoreError
+from intake.messages import Message
 from intake.sources.base import MessageRef, PostAction
 from intake.store import db
 from intake.store.models import (

@@ -16,21 +16,36 @@ from intake.store.records import Incoming
 T0 = dt.datetime(2026, 11, 20, 9, 30, tzinfo=dt.UTC)
 
 
-def incoming(raw: bytes | None, uid: int, folder: str = "INBOX", uidvalidity: int = 7,
-             action: PostAction | None = None, failure: str | None = None) -> Incoming:
+def incoming(
+    raw: bytes | None,
+    uid: int,
+    folder: str = "INBOX",
+    uidvalidity: int = 7,
+    action: PostAction | None = None,
+    failure: str | None = None,
+) -> Incoming:
     ref = MessageRef("cspoc", folder, uidvalidity, uid, None, len(raw or b"x" * 99), T0)
     headers = None if raw is not None else f"Message-ID: <{uid}@example.test>".encode()
-    return Incoming(ref=ref, raw=raw, headers=headers, received_at=T0,
-                    message_id=f"<{uid}@example.test>", sent_at=None, quiet=False,
-                    action=action, failure=failure,
-                    failure_class="intake.errors.MessageTooLarge" if failure else None)
+    return Incoming(
+        ref=ref,
+        raw=raw,
+        headers=headers,
+        received_at=T0,
+        message_id=f"<{uid}@example.test>",
+        sent_at=None,
+        quiet=False,
+        action=action,
+        failure=failure,
+        failure_class="intake.errors.MessageTooLarge" if failure else None,
+    )
 
 
 def test_a_batch_is_recorded_and_the_cursor_advances_in_the_same_commit(store: Store) -> None:
     """GIVEN an empty ledger WHEN a batch of three is recorded with advance_to=3
     THEN three rows exist, each with its raw copy, and the cursor says UID 3 under UIDVALIDITY 7."""
-    recorded = store.record_batch([incoming(b"a", 1), incoming(b"b", 2), incoming(b"c", 3)],
-                                  advance_to=3)
+    recorded = store.record_batch(
+        [incoming(b"a", 1), incoming(b"b", 2), incoming(b"c", 3)], advance_to=3
+    )
     assert [r.new for r in recorded] == [True, True, True]
     cursor = store.cursor("cspoc", "INBOX")
     assert (cursor.uidvalidity, cursor.last_uid) == (7, 3)
@@ -42,7 +57,8 @@ def test_a_batch_is_recorded_and_the_cursor_advances_in_the_same_commit(store: S
 
 
 def test_the_same_bytes_in_two_folders_or_after_a_uidvalidity_reset_are_one_message(
-        store: Store) -> None:
+    store: Store,
+) -> None:
     """GIVEN a message in the ledger WHEN the same bytes arrive from another folder, and again
     under a new UIDVALIDITY THEN it stays one ledger row with three sightings."""
     first = store.record_batch([incoming(b"same", 1)], advance_to=1)[0]
@@ -62,8 +78,9 @@ def test_duplicate_within_one_batch_is_one_message(store: Store) -> None:
 def test_too_large_message_is_recorded_failed_without_bytes(store: Store) -> None:
     """GIVEN a message over the size cap WHEN it is recorded THEN the ledger shows it failed
     with the reason, it has no raw copy, and seeing it again adds no second row."""
-    row = store.record_batch([incoming(None, 5, failure="too large: 60000000 bytes")],
-                             advance_to=5)[0]
+    row = store.record_batch(
+        [incoming(None, 5, failure="too large: 60000000 bytes")], advance_to=5
+    )[0]
     assert row.status == "failed"
     entry = store.ledger()[0]
     assert entry.sha256 == sha256_hex(b"Message-ID: <5@example.test>")
@@ -76,8 +93,10 @@ def test_too_large_message_is_recorded_failed_without_bytes(store: Store) -> Non
 def test_transient_failures_back_off_then_die(store: Store) -> None:
     pk = store.record_batch([incoming(b"x", 1)])[0].id
     backoff = dt.timedelta(minutes=5)
-    statuses = [store.mark_failed(pk, RuntimeError("boom"), transient=True, max_attempts=3,
-                                  backoff=backoff) for _ in range(3)]
+    statuses = [
+        store.mark_failed(pk, RuntimeError("boom"), transient=True, max_attempts=3, backoff=backoff)
+        for _ in range(3)
+    ]
     assert statuses == ["failed", "failed", "dead"]
     entry = store.ledger()[0]
     assert entry.status == "dead" and entry.attempts == 3
@@ -90,8 +109,9 @@ def test_transient_failures_back_off_then_die(store: Store) -> None:
 
 def test_retries_become_due_after_their_backoff(store: Store) -> None:
     pk = store.record_batch([incoming(b"x", 1)])[0].id
-    store.mark_failed(pk, RuntimeError("x"), transient=True, max_attempts=4,
-                      backoff=dt.timedelta(minutes=5))
+    store.mark_failed(
+        pk, RuntimeError("x"), transient=True, max_attempts=4, backoff=dt.timedelta(minutes=5)
+    )
     assert store.due_retries() == []
     later = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=6)
     assert store.due_retries(later) == [pk]
@@ -99,8 +119,9 @@ def test_retries_become_due_after_their_backoff(store: Store) -> None:
 
 def test_permanent_failure_is_never_retried_automatically(store: Store) -> None:
     pk = store.record_batch([incoming(b"x", 1)])[0].id
-    status = store.mark_failed(pk, ValueError("bad"), transient=False, max_attempts=1,
-                               backoff=dt.timedelta(seconds=1))
+    status = store.mark_failed(
+        pk, ValueError("bad"), transient=False, max_attempts=1, backoff=dt.timedelta(seconds=1)
+    )
     assert status == "failed"
     assert store.due_retries(dt.datetime.now(dt.UTC) + dt.timedelta(days=9)) == []
 
@@ -151,8 +172,9 @@ def test_a_dead_lock_holder_is_taken_over_at_once(store: Store) -> None:
 
     child = subprocess.Popen([sys.executable, "-c", "pass"])
     child.wait()
-    store.acquire_lock("poll:cspoc", dt.timedelta(hours=1),
-                       owner=f"{socket.gethostname()}:{child.pid}")
+    store.acquire_lock(
+        "poll:cspoc", dt.timedelta(hours=1), owner=f"{socket.gethostname()}:{child.pid}"
+    )
     me = store.acquire_lock("poll:cspoc", dt.timedelta(minutes=5))
     store.release_lock("poll:cspoc", me)
     assert store.acquire_lock("poll:cspoc", dt.timedelta(minutes=5)) == me

@@ -15,23 +15,42 @@ PASSWORD_ENV = "INTAKE_MAILBOX_CSPOC_PASSWORD"
 def mailbox_for(server: DovecotServer, **overrides: Any) -> MailboxSettings:
     """The ``cspoc`` mailbox on the test server: STARTTLS, verified against its own CA."""
     values: dict[str, Any] = {
-        "host": "localhost", "port": server.port, "tls": "starttls", "ca_file": server.cafile,
-        "username": server.user, "password_file": "", "folders": ("INBOX",),
-        "schedule": "* * * * *", "timeout": 20,
+        "host": "localhost",
+        "port": server.port,
+        "tls": "starttls",
+        "ca_file": server.cafile,
+        "username": server.user,
+        "password_file": "",
+        "folders": ("INBOX",),
+        "schedule": "* * * * *",
+        "timeout": 20,
     }
     values.update(overrides)
     return MailboxSettings(name="cspoc", **values)
 
 
-def settings_for(server: DovecotServer, database_url: str, *, limits: dict[str, Any] | None = None,
-                 **mailbox: Any) -> Settings:
-    return Settings(database=DatabaseSettings(url=database_url),
-                    limits=dataclasses.replace(LimitSettings(), **(limits or {})),
-                    mailboxes=(mailbox_for(server, **mailbox),))
+def settings_for(
+    server: DovecotServer,
+    database_url: str,
+    *,
+    limits: dict[str, Any] | None = None,
+    **mailbox: Any,
+) -> Settings:
+    return Settings(
+        database=DatabaseSettings(url=database_url),
+        limits=dataclasses.replace(LimitSettings(), **(limits or {})),
+        mailboxes=(mailbox_for(server, **mailbox),),
+    )
 
 
-def write_config(path: Path, server: DovecotServer, database_url: str, *,
-                 limits: dict[str, Any] | None = None, **mailbox: Any) -> Path:
+def write_config(
+    path: Path,
+    server: DovecotServer,
+    database_url: str,
+    *,
+    limits: dict[str, Any] | None = None,
+    **mailbox: Any,
+) -> Path:
     """The same settings as a TOML file, for tests that run `intake` as a real process."""
     box = mailbox_for(server, **mailbox)
     lines = ["[database]", f'url = "{database_url}"', "[limits]"]

@@ -237,12 +237,13 @@ def envelope(
     headers: list[str | bytes] = []
     if received:
         arrived = sent + timedelta(seconds=42)
+        stamp = "%a, %d %b %Y %H:%M:%S +0000"
         headers += [
             "Received: from relay.example.net (relay.example.net [192.0.2.10])\r\n"
-            "\tby mx.example.org with ESMTPS id case%03d;\r\n\t%s"
-            % (number, arrived.strftime("%a, %d %b %Y %H:%M:%S +0000")),
-            "Received: from client.example.net by relay.example.net; %s"
-            % (sent + timedelta(seconds=5)).strftime("%a, %d %b %Y %H:%M:%S +0000"),
+            f"\tby mx.example.org with ESMTPS id case{number:03d};\r\n"
+            f"\t{arrived.strftime(stamp)}",
+            "Received: from client.example.net by relay.example.net; "
+            + (sent + timedelta(seconds=5)).strftime(stamp),
         ]
     headers += [
         f"Message-ID: <case-{number:03d}@cspoc-fixtures.example>",
@@ -403,7 +404,30 @@ def plain_cases() -> list[Case]:
         ),
         expect(5, subject="Alternative", text="Plain version."),
     )
-    return [simple, html_only, encoded, no_received, alternative]
+    quoted = Case(
+        "plain/quoted-printable",
+        mail(
+            envelope(
+                6,
+                "=?iso-8859-1?Q?Caf=E9?= meeting",
+                content_type="text/plain; charset=iso-8859-1",
+                extra=["Content-Transfer-Encoding: quoted-printable"],
+            ),
+            b"A long line that the sender's client wrapped with a soft line brea=\r\n"
+            b"k, and an =E9 in Latin-1.\r\n",
+        ),
+        expect(
+            6,
+            subject="Café meeting",
+            text="A long line that the sender's client wrapped with a soft line break, "
+            "and an é in Latin-1.",
+        ),
+    )
+    return [simple, html_only, encoded, no_received, alternative, quoted]
+
+
+#: Raw UTF-8 (an en dash) in a filename: an 8-bit MIME header, as some clients still send.
+RAW_UTF8_DISPOSITION = 'Content-Disposition: attachment; filename="Notes \u2013 fictional.rtf"'
 
 
 def attachment_cases() -> list[Case]:
@@ -551,7 +575,7 @@ def attachment_cases() -> list[Case]:
                     part(
                         [
                             "Content-Type: application/rtf",
-                            'Content-Disposition: attachment; filename="Notes – fictional.rtf"'.encode(),
+                            RAW_UTF8_DISPOSITION,
                             "Content-Transfer-Encoding: base64",
                         ],
                         b64(RTF),
@@ -664,7 +688,32 @@ def forwarded_cases() -> list[Case]:
         ),
         expect(22, subject="Fwd x7", text="Long chain.", problems=["depth-limit part 17"]),
     )
-    return [forward, nested, depth]
+    encoded_inner = inner_message(
+        23, "Sent as base64", b"Encoded original.", [attachment(PDF, REFERRAL_PDF, "r.pdf")]
+    )
+    encoded = Case(
+        "forwarded/base64-encoded",
+        mail(
+            envelope(23, "Fwd: encoded", content_type='multipart/mixed; boundary="mix-023"'),
+            multipart(
+                "mix-023",
+                [
+                    text_part("Some clients base64 a forwarded message.\r\n"),
+                    part(
+                        ["Content-Type: message/rfc822", "Content-Transfer-Encoding: base64"],
+                        b64(encoded_inner),
+                    ),
+                ],
+            ),
+        ),
+        expect(
+            23,
+            subject="Fwd: encoded",
+            text="Some clients base64 a forwarded message.",
+            attachments=[att("r.pdf", PDF, REFERRAL_PDF, origin="forwarded-1")],
+        ),
+    )
+    return [forward, nested, depth, encoded]
 
 
 def tnef_cases() -> list[Case]:
@@ -874,7 +923,7 @@ def broken_cases() -> list[Case]:
         Case("broken/empty", b"", expect(None, problems=["empty"])),
         Case(
             "broken/garbage",
-            bytes(random.Random(20250303).randrange(256) for _ in range(2048)),  # noqa: S311
+            bytes(random.Random(20250303).randrange(256) for _ in range(2048)),
             expect(None, problems=["not-mail: no header block"]),
         ),
         Case(
@@ -1089,14 +1138,14 @@ def main(argv: Sequence[str]) -> int:
     changed = sorted(p for p, data in wanted.items() if not p.exists() or p.read_bytes() != data)
     if check:
         for path in [*changed, *stale]:
-            print(f"out of date: {path.relative_to(HERE)}")  # noqa: T201
+            print(f"out of date: {path.relative_to(HERE)}")
         return 1 if changed or stale else 0
     for path in stale:
         path.unlink()
     for path in changed:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(wanted[path])
-    print(f"{len(wanted) // 2} cases, {len(changed)} files written, {len(stale)} removed")  # noqa: T201
+    print(f"{len(wanted) // 2} cases, {len(changed)} files written, {len(stale)} removed")
     return 0
 
 
