@@ -232,6 +232,10 @@ def status(state: Context) -> None:
         click.echo(f"  {label}")
         for folder in by_box.get(name, []):
             line = f"    {folder.folder}: last success {when(folder.last_success_at)}"
+            if folder.exists is not None:
+                line += f"; folder holds {folder.exists}, ledger has seen {folder.seen}"
+                if folder.seen < folder.exists:
+                    line += " (the rest arrive with the next poll)"
             if folder.last_error:
                 line += f"; last poll {when(folder.last_poll_at)} failed: {folder.last_error}"
             click.echo(line)

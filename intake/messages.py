@@ -946,6 +946,10 @@ class _Reader:
         self.recoveries = 0
         self.forwards: dict[str, int] = {}
         self.attachment_limit_hit = False
+        #: The top-level multipart never saw its closing delimiter: the bytes end inside it.
+        self.unclosed_at_end = False
+        #: The last leaf part walked (the one the bytes end in), and whether it was a file.
+        self.last_leaf: tuple[int, bool] | None = None
 
     # -- recording
 
@@ -1154,6 +1158,20 @@ class _Reader:
                 self.problem("part-unreadable", number)
                 continue
             stack.extend(reversed(children))
+        self.check_cut_short()
+
+    def check_cut_short(self) -> None:
+        """A message that ends before its closing boundary, inside a file, lost the file's end.
+
+        Truncated base64 usually shows as an incomplete last quantum, but a cut on a quantum
+        boundary decodes cleanly; the missing closing delimiter is what gives it away.
+        """
+        if not self.unclosed_at_end or self.last_leaf is None:
+            return
+        number, was_file = self.last_leaf
+        suffix = f" part {number}"
+        if was_file and not any(p.endswith(suffix) for p in self.found.problems):
+            self.problem("truncated", number)
 
     def visit(
         self, part: EmailMessage, number: int, depth: int, origin: str
@@ -1180,6 +1198,8 @@ class _Reader:
     def note_defects(self, part: EmailMessage, number: int) -> None:
         for defect in part.defects:
             name = type(defect).__name__
+            if number == 0 and name == "CloseBoundaryNotFoundDefect":
+                self.unclosed_at_end = True
             if name in ("StartBoundaryNotFoundDefect", "NoBoundaryInMultipartDefect"):
                 continue  # reported by recover()
             if name.startswith("InvalidBase64") or name == "MultipartInvariantViolationDefect":
@@ -1215,6 +1235,11 @@ class _Reader:
                 container = None
             if container is not None and isinstance(container.get_payload(), list):
                 self.warn("boundary-recovered", number)
+                if number == 0 and any(
+                    type(d).__name__ == "CloseBoundaryNotFoundDefect" for d in container.defects
+                ):
+                    self.unclosed_at_end = True
+                    self.warn("close-boundary-not-found", number)
                 children = container.get_payload()
                 return [(p, depth, origin) for p in children if isinstance(p, EmailMessage)]
         self.warn("boundary-missing", number)
@@ -1286,6 +1311,7 @@ class _Reader:
         depth: int,
         origin: str,
     ) -> None:
+        self.last_leaf = (number, False)
         if effective in _SIGNATURE_TYPES or part.is_multipart():
             return  # S/MIME signature; or a message/* holding header blocks (delivery status)
         disposition = self.disposition(headers)
@@ -1310,6 +1336,7 @@ class _Reader:
         derived = filename is None
         if filename is None:
             filename = f"attachment-{number}.{_EXT_BY_TYPE.get(content_type, 'bin')}"
+        self.last_leaf = (number, True)
         inline = disposition == "inline"
         self.add_file(data, filename, content_type, origin, inline, derived, number, depth, sniffed)
 

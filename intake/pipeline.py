@@ -80,20 +80,18 @@ def poll(source: MailSource, store: Store, settings: PipelineSettings) -> PollRe
         log.info("poll started", extra={"mailbox": source.name})
         for pk in store.unfinished(source.name):
             _count(result, process(store, pk, settings))
-        with source:
-            for folder in source.folders():
-                result.folders += 1
-                try:
-                    _poll_folder(source, store, settings, folder, result)
-                    store.record_poll(source.name, folder)
-                except SourceError as err:
-                    result.errors.append(str(err))
-                    log.warning(
-                        "folder poll failed",
-                        extra={"mailbox": source.name, "error": type(err).__name__},
-                    )
-                    store.record_poll(source.name, folder, error=str(err))
-            result.actions = apply_post_actions(source, store)
+        try:
+            with source:
+                for folder in source.folders():
+                    result.folders += 1
+                    try:
+                        exists = _poll_folder(source, store, settings, folder, result)
+                        store.record_poll(source.name, folder, exists=exists)
+                    except SourceError as err:
+                        _source_failed(store, source.name, [folder], err, result)
+                result.actions = apply_post_actions(source, store)
+        except SourceError as err:  # connect or login failed: this mailbox waits for next time
+            _source_failed(store, source.name, source.folders(), err, result)
         result.seconds = time.perf_counter() - started
         log.info(
             "poll finished",
@@ -112,7 +110,8 @@ def poll(source: MailSource, store: Store, settings: PipelineSettings) -> PollRe
 
 def _poll_folder(
     source: MailSource, store: Store, settings: PipelineSettings, folder: str, result: PollResult
-) -> None:
+) -> int | None:
+    """Read one folder's new messages; returns how many the server says the folder holds."""
     state = source.state(folder)
     cursor = store.cursor(source.name, folder)
     if cursor.uidvalidity is not None and state.uidvalidity != cursor.uidvalidity:
@@ -124,7 +123,7 @@ def _poll_folder(
         store.reset_cursor(source.name, folder, state.uidvalidity)
         cursor = store.cursor(source.name, folder)
     elif state.uidnext is not None and state.uidnext <= cursor.last_uid + 1:
-        return  # nothing new: the idle poll costs one STATUS and one cursor read
+        return state.exists  # nothing new: the idle poll is one STATUS and one cursor read
     refs = source.list_new(folder, state.uidvalidity, cursor.last_uid)
     if state.uidvalidity is None:  # files have no UIDs: skip paths already in the ledger
         known = store.known_paths(source.name, [r.path for r in refs if r.path])
@@ -143,6 +142,7 @@ def _poll_folder(
                 _count(result, process(store, entry.id, settings))
             else:
                 _count(result, entry.status)
+    return state.exists
 
 
 def process(store: Store, pk: int, settings: PipelineSettings) -> str:
@@ -262,6 +262,15 @@ def _failed(
         "message failed", extra={"message_pk": pk, "error": type(err).__name__, "status": status}
     )
     return status
+
+
+def _source_failed(
+    store: Store, mailbox: str, folders: Sequence[str], err: SourceError, result: PollResult
+) -> None:
+    result.errors.append(str(err))
+    log.warning("poll failed", extra={"mailbox": mailbox, "error": type(err).__name__})
+    for folder in folders:
+        store.record_poll(mailbox, folder, error=str(err))
 
 
 def _count(result: PollResult, status: str) -> None:

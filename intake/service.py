@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from intake.config import MailboxSettings, Settings
-from intake.errors import ConfigError, LockHeld
+from intake.errors import ConfigError, IntakeError
 from intake.pipeline import PipelineSettings, PollResult, poll, reprocess, retry_due
 from intake.sources.base import MailSource, PostAction
 from intake.sources.directory import DirectorySource
@@ -90,7 +90,7 @@ def poll_mailboxes(settings: Settings, store: Store, names: Sequence[str] = ()) 
     for box in boxes:
         try:
             results.append(poll_mailbox(settings, store, box))
-        except (LockHeld, ConfigError) as err:
+        except IntakeError as err:  # this mailbox failed; the others still get polled
             failed = PollResult(box.name)
             failed.errors.append(str(err))
             results.append(failed)

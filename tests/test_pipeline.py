@@ -3,6 +3,7 @@ nothing changed in the mailbox that a person would notice."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -183,3 +184,27 @@ def test_onboarding_cut_off_marks_history_quiet(
     service.poll_mailbox(settings, store, settings.mailbox("cspoc"))
     quiet = [store.load(e.id).quiet for e in store.ledger()]
     assert quiet == [True, False]
+
+
+def test_a_mailbox_that_cannot_log_in_does_not_stop_the_others(
+    dovecot: DovecotServer, store: Store, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GIVEN two mailboxes, one with a wrong password WHEN all are polled THEN the good one is
+    read, the bad one's error is recorded for `intake status`, and no exception escapes."""
+    from intake.config import Settings
+    from tests.support.settings import mailbox_for
+
+    dovecot.append("INBOX", referrals(1)[0])
+    good = mailbox_for(dovecot, password_file="")
+    bad = dataclasses.replace(mailbox_for(dovecot), name="broken")
+    monkeypatch.setenv("INTAKE_MAILBOX_BROKEN_PASSWORD", "wrong")
+    settings = Settings(
+        database=settings_for(dovecot, database_url).database, mailboxes=(bad, good)
+    )
+    results = service.poll_mailboxes(settings, store)
+    assert [r.ok for r in results] == [False, True]
+    assert results[1].new == 1
+    folders = {f.mailbox: f for f in store.summary().folders}
+    assert folders["broken"].last_error and folders["broken"].last_success_at is None
+    assert "AUTHENTICATIONFAILED" in folders["broken"].last_error
+    assert (folders["cspoc"].exists, folders["cspoc"].seen) == (1, 1)

@@ -101,7 +101,9 @@ class Store:
                 row.uidvalidity = uidvalidity
                 row.last_uid = 0
 
-    def record_poll(self, mailbox: str, folder: str, error: str | None = None) -> None:
+    def record_poll(
+        self, mailbox: str, folder: str, error: str | None = None, exists: int | None = None
+    ) -> None:
         """Note that a folder was polled, and whether the poll succeeded."""
         now = utcnow()
         with self._tx() as session:
@@ -113,6 +115,7 @@ class Store:
             row.last_error = error
             if error is None:
                 row.last_success_at = now
+                row.last_exists = exists
 
     # -- the store-raw stage ----------------------------------------------------------------
 
@@ -462,6 +465,8 @@ class Store:
                     row.last_success_at,
                     row.last_error,
                     row.last_uid,
+                    row.last_exists,
+                    self._sightings_in(session, row),
                 )
                 for row in session.execute(
                     select(CursorRow).order_by(CursorRow.mailbox, CursorRow.folder)
@@ -471,6 +476,17 @@ class Store:
                 select(func.coalesce(func.sum(func.length(RawRow.data)), 0))
             ).scalar_one()
             return Summary(folders, counts, int(kept))
+
+    @staticmethod
+    def _sightings_in(session: Session, cursor: CursorRow) -> int:
+        query = (
+            select(func.count())
+            .select_from(SightingRow)
+            .where(SightingRow.mailbox == cursor.mailbox, SightingRow.folder == cursor.folder)
+        )
+        if cursor.uidvalidity is not None:
+            query = query.where(SightingRow.uidvalidity == cursor.uidvalidity)
+        return int(session.execute(query).scalar_one())
 
     def _source_of(self, session: Session, pk: int) -> str:
         return self._sources_of(session, [pk]).get(pk, "")

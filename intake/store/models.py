@@ -159,6 +159,8 @@ class CursorRow(Base):
     last_poll_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     last_success_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
+    #: Messages the server said the folder held at the last successful poll (reconciliation).
+    last_exists: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class LockRow(Base):

@@ -89,6 +89,10 @@ class FolderStatus:
     last_success_at: dt.datetime | None
     last_error: str | None
     last_uid: int
+    #: Messages the folder held at the last successful poll; None when the source can't say.
+    exists: int | None
+    #: Sightings the ledger has for the folder under its current UIDVALIDITY.
+    seen: int
 
 
 @dataclass(frozen=True)

@@ -119,6 +119,7 @@ def upgrade() -> None:
         sa.Column("last_poll_at", UTCDateTime(), nullable=True),
         sa.Column("last_success_at", UTCDateTime(), nullable=True),
         sa.Column("last_error", sa.Text(), nullable=True),
+        sa.Column("last_exists", sa.BigInteger(), nullable=True),
         sa.PrimaryKeyConstraint("mailbox", "folder", name=op.f("pk_folder_cursors")),
     )
 

@@ -1060,6 +1060,8 @@ def broken_cases() -> list[Case]:
                 text="No closing delimiter.",
                 attachments=[att("c.pdf", PDF, CONSENT_PDF)],
                 warnings=["close-boundary-not-found part 0"],
+                # The bytes end inside the PDF's part: nothing shows the PDF is whole.
+                problems=["truncated part 2"],
             ),
         )
     )
