@@ -16,6 +16,23 @@ tree, the top-level message being part 0 (so a simple ``multipart/mixed``'s firs
 1, and a forwarded message's parts continue the same count). Something found inside a zip or a
 ``winmail.dat`` is reported against the MIME part that carried the container.
 
+Problems (the message is marked failed): ``empty``, ``not-mail: no header block``, ``not-mail:
+no mail headers``, ``header-too-large``, ``part-limit``, ``mime-too-deep``, ``mime-unreadable``,
+``truncated-base64 part N``, ``truncated part N`` (the bytes end inside that file, before the
+closing boundary), ``depth-limit part N``, ``forward-unreadable part N``, ``part-unreadable part
+N``, ``attachment-limit part N``, ``zip-limit part N``, ``zip-unreadable part N``, ``tnef-limit
+part N``, ``tnef-unreadable part N``, ``internal-error: <ExceptionType>`` (a bug here).
+Warnings: ``header-8bit`` (top level) / ``header-8bit part N``, ``leading-blank-lines``,
+``mime-header-truncated``, ``mailparser-failed`` (the stdlib tree was used instead),
+``unknown-charset part N`` / ``header`` / ``filename part N``, ``charset-mismatch part N``,
+``charset-missing part N``, ``invalid-content-type part N``, ``unknown-transfer-encoding part N``,
+``base64-junk part N``, ``base64-data-after-padding part N``, ``boundary-recovered part N``,
+``boundary-missing part N``, the stdlib's parse defects kebab-cased (``close-boundary-not-found
+part N``, ``missing-header-body-separator part N``, ...), ``filename-unreadable part N``,
+``filename-truncated part N``, ``zip-encrypted part N``, ``tnef-checksum part N``,
+``tnef-no-attachments part N``, ``tnef-empty-attachment part N``, ``date-unreadable``,
+``received-date-unreadable``. Each list keeps its first 50 distinct codes, then ``more``.
+
 PRIVACY: this data is about children at risk. Codes are fixed strings plus part numbers and
 never carry a filename, subject, address or any other text from the message; the log gets counts
 and codes only.
