@@ -15,13 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from intake import checks
-from intake.errors import (
-    MalformedMessage,
-    MessageError,
-    MessageTooLarge,
-    SourceError,
-    StoreError,
-)
+from intake.errors import MalformedMessage, MessageError, MessageTooLarge, SourceError
 from intake.headers import header_block, peek
 from intake.logs import correlation
 from intake.messages import Message, parse_message
@@ -78,8 +72,8 @@ def poll(source: MailSource, store: Store, settings: PipelineSettings) -> PollRe
         result = PollResult(source.name, correlation_id)
         started = time.perf_counter()
         log.info("poll started", extra={"mailbox": source.name})
-        for pk in store.unfinished(source.name):
-            _count(result, process(store, pk, settings))
+        for status in _process_stored(store, store.unfinished(source.name), settings):
+            _count(result, status)
         try:
             with source:
                 for folder in source.folders():
@@ -133,50 +127,41 @@ def _poll_folder(
         uids = [item.ref.uid for item in batch if item.ref.uid is not None]
         recorded = store.record_batch(incoming, advance_to=max(uids) if uids else None)
         result.seen += len(recorded)
-        for entry in recorded:
+        outcomes = []
+        for item, entry in zip(batch, recorded, strict=True):
             if not entry.new:
                 result.duplicates += 1
                 continue
             result.new += 1
-            if entry.status == "fetched":
-                _count(result, process(store, entry.id, settings))
+            if entry.status == "fetched" and item.raw is not None:
+                outcomes.append(examine(entry.id, item.raw))
             else:
                 _count(result, entry.status)
+        for status in persist(store, outcomes, settings):
+            _count(result, status)
     return state.exists
-
-
-def process(store: Store, pk: int, settings: PipelineSettings) -> str:
-    """Parse a stored message, run the checks and persist the outcome; returns the new status.
-
-    Any failure is recorded on the message's row (with a retry planned when it may pass); only
-    a database failure escapes, and then the message stays where it was for the next run.
-    """
-    try:
-        stored = store.load(pk)
-        message = parse(stored.raw)
-        store.save_parsed(pk, message)
-        if message.problems:
-            raise MalformedMessage(str(pk), "; ".join(message.problems))
-        run_checks(message)
-        store.mark_checked(pk)
-        return "checked"
-    except StoreError:
-        raise
-    except MessageError as err:
-        return _failed(store, pk, err, err.transient, settings)
-    except Exception as err:
-        # Unexpected: perhaps a bug an upgrade will fix, so retry a bounded number of times.
-        return _failed(store, pk, err, True, settings)
 
 
 def reprocess(store: Store, ids: Sequence[int], settings: PipelineSettings) -> dict[str, int]:
     """Run stored messages through parse and checks again; returns counts by new status."""
     counts: dict[str, int] = {}
     with correlation("reprocess"):
-        for pk in ids:
-            status = process(store, pk, settings)
+        for status in _process_stored(store, ids, settings):
             counts[status] = counts.get(status, 0) + 1
     return counts
+
+
+def _process_stored(store: Store, ids: Sequence[int], settings: PipelineSettings) -> list[str]:
+    """Parse, check and persist messages already in the ledger, from their raw copies."""
+    statuses = []
+    for pk in ids:
+        try:
+            raw = store.load(pk).raw
+        except MessageError as err:  # the raw copy has expired: say so on the row
+            statuses.extend(persist(store, [Outcome(pk, None, err, err.transient)], settings))
+            continue
+        statuses.extend(persist(store, [examine(pk, raw)], settings))
+    return statuses
 
 
 def retry_due(store: Store, settings: PipelineSettings) -> dict[str, int]:
@@ -214,6 +199,32 @@ def describe(item: Fetched, settings: PipelineSettings) -> Incoming:
     )
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """What parsing and checking one message came to, ready to persist."""
+
+    pk: int
+    message: Message | None
+    error: BaseException | None = None
+    #: Whether retrying later, with nothing changed, could succeed.
+    transient: bool = False
+    hits: tuple[object, ...] = ()
+
+
+def examine(pk: int, raw: bytes) -> Outcome:
+    """The parse and check stages for one message, in memory; never raises."""
+    try:
+        message = parse(raw)
+        if message.problems:
+            return Outcome(pk, message, MalformedMessage(str(pk), "; ".join(message.problems)))
+        return Outcome(pk, message, hits=tuple(run_checks(message)))
+    except MessageError as err:
+        return Outcome(pk, None, err, err.transient)
+    except Exception as err:
+        # Unexpected: perhaps a bug an upgrade will fix, so retry a bounded number of times.
+        return Outcome(pk, None, err, transient=True)
+
+
 def parse(raw: bytes) -> Message:
     """The parse stage: the message and every attachment, wherever it hides."""
     return parse_message(raw)
@@ -225,6 +236,31 @@ def run_checks(message: Message) -> list[object]:
     for check in checks.REGISTRY:
         hits.extend(check.run(message))
     return hits
+
+
+def persist(store: Store, outcomes: Sequence[Outcome], settings: PipelineSettings) -> list[str]:
+    """The persist stage: every outcome of a batch in one commit; returns the new statuses.
+
+    A database failure escapes (the messages stay ``fetched`` and the next poll finishes them).
+    """
+    if not outcomes:
+        return []
+    statuses = store.save_outcomes(
+        [(o.pk, o.message, o.error, o.transient) for o in outcomes],
+        max_attempts=settings.max_attempts,
+        backoff=settings.retry_backoff,
+    )
+    for outcome, status in zip(outcomes, statuses, strict=True):
+        if outcome.error is not None:
+            log.warning(
+                "message failed",
+                extra={
+                    "message_pk": outcome.pk,
+                    "error": type(outcome.error).__name__,
+                    "status": status,
+                },
+            )
+    return statuses
 
 
 def apply_post_actions(source: MailSource, store: Store) -> int:
@@ -246,22 +282,6 @@ def apply_post_actions(source: MailSource, store: Store) -> int:
         store.action_done(pending.sighting_id)
         done += 1
     return done
-
-
-def _failed(
-    store: Store, pk: int, err: BaseException, transient: bool, settings: PipelineSettings
-) -> str:
-    status = store.mark_failed(
-        pk,
-        err,
-        transient=transient,
-        max_attempts=settings.max_attempts,
-        backoff=settings.retry_backoff,
-    )
-    log.warning(
-        "message failed", extra={"message_pk": pk, "error": type(err).__name__, "status": status}
-    )
-    return status
 
 
 def _source_failed(

@@ -298,39 +298,34 @@ class Store:
             data = self._decompressor.decompress(raw.data)
             return StoredMessage(pk, data, row.received_at, row.quiet, source)
 
-    def save_parsed(self, pk: int, message: Message) -> None:
-        """Keep what the parse found (headers, attachments) and move the message to ``parsed``."""
-        with self._tx() as session:
-            row = self._row(session, pk)
-            session.execute(delete(AttachmentRow).where(AttachmentRow.message_pk == pk))
-            for ordinal, part in enumerate(message.attachments, start=1):
-                session.add(
-                    AttachmentRow(
-                        message_pk=pk,
-                        ordinal=ordinal,
-                        filename=part.filename[:1000],
-                        content_type=part.content_type[:255],
-                        size=part.size,
-                        sha256=part.sha256,
-                        origin=part.origin[:1000],
-                        inline=part.inline,
-                        derived_name=part.derived_name,
-                    )
-                )
-            row.message_id = row.message_id or message.message_id
-            row.from_addr = message.from_[:320] or None
-            row.subject = message.subject
-            row.sent_at = message.date
-            row.status = "parsed"
-            row.updated_at = utcnow()
+    def save_outcomes(
+        self,
+        outcomes: Sequence[tuple[int, Message | None, BaseException | None, bool]],
+        *,
+        max_attempts: int,
+        backoff: dt.timedelta,
+    ) -> list[str]:
+        """Persist what parsing and checking found, for a whole batch in one commit.
 
-    def mark_checked(self, pk: int) -> None:
+        Each outcome is (message pk, parsed message or None, error or None, transient). What could
+        be read is kept even when the message failed. Returns each message's new status.
+        """
+        now = utcnow()
+        statuses = []
         with self._tx() as session:
-            row = self._row(session, pk)
-            row.status = "checked"
-            row.error = row.error_class = row.error_traceback = None
-            row.next_attempt_at = None
-            row.updated_at = utcnow()
+            for pk, message, error, transient in outcomes:
+                row = self._row(session, pk)
+                if message is not None:
+                    self._keep_parsed(session, row, message)
+                if error is None:
+                    row.status = "checked"
+                    row.error = row.error_class = row.error_traceback = None
+                    row.next_attempt_at = None
+                else:
+                    _record_failure(row, error, transient, max_attempts, backoff, now)
+                row.updated_at = now
+                statuses.append(row.status)
+        return statuses
 
     def mark_failed(
         self,
@@ -341,27 +336,34 @@ class Store:
         max_attempts: int,
         backoff: dt.timedelta,
     ) -> str:
-        """Record a failure with its reason; plan a retry if it may pass, else leave it failed.
-
-        Returns the new status: ``failed``, or ``dead`` once automatic retries are used up.
-        """
-        now = utcnow()
+        """Record one failure with its reason; returns ``failed``, or ``dead`` once automatic
+        retries are used up."""
         with self._tx() as session:
             row = self._row(session, pk)
-            row.attempts = (row.attempts or 0) + 1
-            row.error = _one_line(error)
-            row.error_class = f"{type(error).__module__}.{type(error).__qualname__}"
-            row.error_traceback = "".join(traceback.format_exception(error))[-20000:]
-            row.updated_at = now
-            if transient and row.attempts >= max_attempts:
-                row.status = "dead"
-                row.next_attempt_at = None
-            else:
-                row.status = "failed"
-                row.next_attempt_at = (
-                    (now + backoff * 4 ** (row.attempts - 1)) if transient else None
-                )
+            _record_failure(row, error, transient, max_attempts, backoff, utcnow())
             return row.status
+
+    @staticmethod
+    def _keep_parsed(session: Session, row: MessageRow, message: Message) -> None:
+        session.execute(delete(AttachmentRow).where(AttachmentRow.message_pk == row.id))
+        for ordinal, part in enumerate(message.attachments, start=1):
+            session.add(
+                AttachmentRow(
+                    message_pk=row.id,
+                    ordinal=ordinal,
+                    filename=part.filename[:1000],
+                    content_type=part.content_type[:255],
+                    size=part.size,
+                    sha256=part.sha256,
+                    origin=part.origin[:1000],
+                    inline=part.inline,
+                    derived_name=part.derived_name,
+                )
+            )
+        row.message_id = row.message_id or message.message_id
+        row.from_addr = message.from_[:320] or None
+        row.subject = message.subject
+        row.sent_at = row.sent_at or message.date
 
     def reset_for_reprocess(
         self, ids: Sequence[int] | None = None, *, failed: bool = False
@@ -614,6 +616,27 @@ def _action_text(action: PostAction) -> str:
 def _parse_action(text: str) -> PostAction:
     kind, _, argument = text.partition(":")
     return PostAction(kind, argument)
+
+
+def _record_failure(
+    row: MessageRow,
+    error: BaseException,
+    transient: bool,
+    max_attempts: int,
+    backoff: dt.timedelta,
+    now: dt.datetime,
+) -> None:
+    """Failed, with the reason; a retry planned if it may pass, ``dead`` when retries run out."""
+    row.attempts = (row.attempts or 0) + 1
+    row.error = _one_line(error)
+    row.error_class = f"{type(error).__module__}.{type(error).__qualname__}"
+    row.error_traceback = "".join(traceback.format_exception(error))[-20000:]
+    if transient and row.attempts >= max_attempts:
+        row.status = "dead"
+        row.next_attempt_at = None
+    else:
+        row.status = "failed"
+        row.next_attempt_at = now + backoff * 4 ** (row.attempts - 1) if transient else None
 
 
 def _one_line(error: BaseException) -> str:
