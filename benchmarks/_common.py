@@ -8,6 +8,7 @@ project's synthetic-mail generator only when it has to build a corpus.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import platform
@@ -28,6 +29,10 @@ CACHE = BENCH / ".cache"
 RESULTS = BENCH / "results"
 #: Prefix of the one stdout line a child process reports its measurements on.
 RESULT_MARK = "BENCH-RESULT "
+#: Prefix of the line ``benchmarks._hwm`` prints at a child's exit: its peak RSS in MB.
+HWM_MARK = "BENCH-PEAK-RSS-MB "
+#: The product code whose speed is measured (fingerprinted per run: see code_fingerprint).
+CODE_DIRS = ("intake", "parsers", "migrations")
 MB = 1_000_000  # throughput and memory are quoted in decimal megabytes
 
 
@@ -148,8 +153,23 @@ class ChildRun:
     """One measured child process: wall time seen from outside, its own peak RSS, its report."""
 
     wall: float
+    #: The child's own peak RSS (``VmHWM``, reported by ``benchmarks._hwm`` at its exit).
     peak_rss_mb: float
     data: dict[str, Any]
+    #: User + system CPU seconds of the child (steadier than wall time on a busy machine).
+    cpu: float
+    #: :func:`code_fingerprint` when the child started (it imports the product code then).
+    code: str
+
+
+def code_fingerprint() -> str:
+    """A short hash of the product's source files, to notice code edited during a run."""
+    digest = hashlib.sha256()
+    for directory in CODE_DIRS:
+        for path in sorted((ROOT / directory).rglob("*.py")):
+            digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def run_child(
@@ -161,12 +181,12 @@ def run_child(
 ) -> ChildRun:
     """Run ``python -m module ARGS`` in a fresh process and collect what it reports.
 
-    Peak RSS comes from ``wait4()``'s rusage for exactly this child (``ru_maxrss``, KiB on
-    Linux), so each run's figure is its own; ``getrusage(RUSAGE_CHILDREN)`` would give the
-    maximum over every child so far. The child reports with :func:`emit`; its stderr is passed
-    through.
+    The child runs under ``benchmarks._hwm``, which prints its own peak RSS at exit (see there
+    why ``ru_maxrss`` cannot be used). CPU time comes from ``wait4()``'s rusage for exactly this
+    child. The child reports its measurements with :func:`emit`; its stderr is passed through.
     """
-    command = [sys.executable, "-m", module, *args]
+    command = [sys.executable, "-m", "benchmarks._hwm", module, *args]
+    code = code_fingerprint()
     merged = dict(os.environ)
     merged.update(env or {})
     started = time.perf_counter()
@@ -177,30 +197,30 @@ def run_child(
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - started
     proc.returncode = os.waitstatus_to_exitcode(status)
+    what = " ".join([module, *args][:3])
     if proc.returncode != 0:
-        raise RuntimeError(f"{' '.join(command[2:4])} exited {proc.returncode}")
-    reports = [
-        line[len(RESULT_MARK) :]
-        for line in out.decode().splitlines()
-        if line.startswith(RESULT_MARK)
-    ]
+        raise RuntimeError(f"{what} exited {proc.returncode}")
+    lines = out.decode(errors="replace").splitlines()
+    reports = [line[len(RESULT_MARK) :] for line in lines if line.startswith(RESULT_MARK)]
+    peaks = [line[len(HWM_MARK) :] for line in lines if line.startswith(HWM_MARK)]
+    if not peaks or peaks[-1] == "None":
+        raise RuntimeError(f"{what} did not report its peak RSS")
+    peak, cpu = float(peaks[-1]), usage.ru_utime + usage.ru_stime
     if not expect_report:
-        return ChildRun(wall, usage.ru_maxrss * 1024 / MB, {})
+        return ChildRun(wall, peak, {}, cpu, code)
     if not reports:
-        raise RuntimeError(f"{' '.join(command[2:4])} reported nothing")
+        raise RuntimeError(f"{what} reported nothing")
     data: dict[str, Any] = json.loads(reports[-1])
-    return ChildRun(wall, usage.ru_maxrss * 1024 / MB, data)
+    return ChildRun(wall, peak, data, cpu, code)
 
 
 def emit(data: Mapping[str, Any]) -> None:
     """Report a child's measurements to :func:`run_child` (one marked JSON line on stdout)."""
-    data = dict(data)
-    data["vm_hwm_mb"] = vm_hwm_mb()
     print(RESULT_MARK + json.dumps(data), flush=True)
 
 
 def vm_hwm_mb() -> float | None:
-    """This process's peak RSS from /proc (``VmHWM``), as a cross-check of ``ru_maxrss``."""
+    """This process's peak RSS from /proc (``VmHWM``), in MB."""
     try:
         for line in Path("/proc/self/status").read_text().splitlines():
             if line.startswith("VmHWM:"):
@@ -246,6 +266,17 @@ def environment() -> str:
 def _argv() -> list[str]:
     module = Path(sys.argv[0]).with_suffix("").relative_to(ROOT).as_posix().replace("/", ".")
     return [module, *sys.argv[1:]]
+
+
+def code_note(runs: Sequence[ChildRun]) -> str:
+    """One line saying which product code was measured, loudly if it changed mid-run."""
+    codes = list(dict.fromkeys(run.code for run in runs))
+    if len(codes) == 1:
+        return f"- product code (sha256 of intake/, parsers/, migrations/ sources): `{codes[0]}`"
+    return (
+        f"- **WARNING: the product code changed during this run** ({len(codes)} versions: "
+        f"{', '.join(f'`{c}`' for c in codes)}); runs are not comparable, run again."
+    )
 
 
 def write_results(name: str, text: str) -> Path:

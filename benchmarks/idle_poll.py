@@ -9,7 +9,7 @@ measures, in-process with ``perf_counter``:
 
 (a) on an open, logged-in connection: the real ``pipeline.poll`` (the source's ``with`` made a
     no-op so the connection is reused), its idle check (``source.state`` + ``store.cursor``), the
-    per-folder step ``pipeline._poll_folder``, and the parts one by one;
+    parts one by one;
 (b) whole polls that connect, log in and log out each time: ``service.poll_mailbox`` and
     ``pipeline.poll`` on a new ``imap_source``;
 (c) floors, bare imapclient on its own connections: ``STATUS (UIDNEXT UIDVALIDITY)``; EXAMINE +
@@ -34,8 +34,10 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from benchmarks._common import (
+    ChildRun,
     Spread,
     build_corpus,
+    code_note,
     emit,
     environment,
     log,
@@ -156,11 +158,6 @@ def child_idle(config: Path, n_open: int, n_whole: int, n_scan: int) -> None:
         assert result.ok
         assert result.seen == 0
 
-    def poll_folder() -> None:
-        result = pipeline.PollResult(MAILBOX)
-        pipeline._poll_folder(source, store, psettings, folder, result)
-        assert result.seen == 0
-
     def bare_status() -> None:
         status_conn.folder_status(folder, [b"UIDNEXT", b"UIDVALIDITY"])
 
@@ -187,7 +184,6 @@ def child_idle(config: Path, n_open: int, n_whole: int, n_scan: int) -> None:
         for index in range(n_open):
             timed("poll_open", poll_open)
             timed("idle_check", idle_check)
-            timed("poll_folder", poll_folder)
             timed("state", lambda: source.state(folder))
             timed("cursor", lambda: store.cursor(MAILBOX, folder))
             timed("record_poll", lambda: store.record_poll(MAILBOX, folder))
@@ -210,7 +206,6 @@ def child_idle(config: Path, n_open: int, n_whole: int, n_scan: int) -> None:
 ROWS: tuple[tuple[str, str, str], ...] = (
     ("poll_open", "ours: `pipeline.poll` on an open connection (whole real poll)", "≤ 5 ms"),
     ("idle_check", "ours: idle check `source.state` + `store.cursor` + compare", "≤ 5 ms"),
-    ("poll_folder", "ours: `pipeline._poll_folder` (the per-folder step)", ""),
     ("state", "  part: `ImapSource.state` (one STATUS)", ""),
     ("cursor", "  part: `Store.cursor` (one read transaction)", ""),
     ("record_poll", "  part: `Store.record_poll` (one write transaction)", ""),
@@ -278,6 +273,7 @@ def run_parent(args: argparse.Namespace, sizes: list[int]) -> None:
     rss: dict[int, float] = {}
     process_runs: dict[int, list[float]] = {}
     process_rss: dict[int, list[float]] = {}
+    children: list[ChildRun] = []
     with (
         tempfile.TemporaryDirectory(prefix="intake-bench-") as scratch_name,
         DovecotServer() as server,
@@ -303,15 +299,19 @@ def run_parent(args: argparse.Namespace, sizes: list[int]) -> None:
             log(f"{folder}: measuring in a child process")
             run = run_child(MODULE, [*_child_args(args), "--config", str(config)], env)
             assert run.data["last_uid"] == uidnext - 1
+            children.append(run)
             results[size], rss[size] = run.data["times_ms"], run.peak_rss_mb
             log(f"{folder}: fresh `intake poll` processes")
             for _ in range(args.process_n):
                 proc = run_child(
                     "intake", ["--config", str(config), "poll"], env, expect_report=False
                 )
+                children.append(proc)
                 process_runs.setdefault(size, []).append(proc.wall * 1000)
                 process_rss.setdefault(size, []).append(proc.peak_rss_mb)
-    report(args, sizes, results, rss, process_runs, process_rss, header)
+    report(
+        args, sizes, results, rss, process_runs, process_rss, header + "\n" + code_note(children)
+    )
 
 
 def _child_args(args: argparse.Namespace) -> list[str]:
@@ -370,8 +370,9 @@ def report(
             "\n".join(verdicts),
             "\n".join(
                 [
-                    f"- peak RSS of the measuring child (everything above): {memory}; "
-                    f"of a fresh `intake poll` process: {process_memory or '-'}.",
+                    f"- peak RSS (`VmHWM`) of the measuring child, which holds every connection "
+                    f"and the anti-pattern's UID sets: {memory}; of a fresh `intake poll` "
+                    f"process: {process_memory or '-'}.",
                     "- 'on an open connection': `pipeline.poll` is given the logged-in source "
                     "with its `with` made a no-op (it otherwise connects and logs out each "
                     "call); it still does everything else a poll does (unfinished-message query, "

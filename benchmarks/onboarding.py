@@ -35,6 +35,7 @@ from benchmarks._common import (
     ChildRun,
     Spread,
     build_corpus,
+    code_note,
     emit,
     environment,
     log,
@@ -298,7 +299,7 @@ def profile_ours(args: argparse.Namespace, paths: list[Path], header: str) -> No
         check_ledger(url, len(paths), run)
     sections = [
         f"# Onboarding profile: ours → SQLite, {len(paths):,} messages, under cProfile",
-        f"{header}\n- poll under the profiler: {run.data['seconds']:.1f} s "
+        f"{header}\n{code_note([run])}\n- poll under the profiler: {run.data['seconds']:.1f} s "
         f"({len(paths) / run.data['seconds']:.0f} msg/s; cProfile slows it down). Profile data: "
         f"`{args.profile}` (`python -m pstats {args.profile}`).",
     ]
@@ -359,6 +360,7 @@ def report(
                 ratio,
                 paired,
                 Spread.of([r.wall for r in measured]).fmt(),
+                Spread.of([r.cpu for r in measured]).fmt(1),
                 rss.fmt(0),
             ]
         )
@@ -370,6 +372,7 @@ def report(
         "ratio ours/floor (medians)",
         "ratio, paired runs",
         "whole process s",
+        "client CPU s",
         "peak RSS MB",
     ]
     extra: list[str] = []
@@ -400,7 +403,13 @@ def report(
                     f"after all runs no message in the mailbox is `\\Seen`.",
                     "- timed span = connect → logout inside the child; whole process = Python "
                     "start, imports, database open/migration, poll, exit (seen from outside).",
-                    "- peak RSS = `ru_maxrss` of that child from `wait4()` (the whole process).",
+                    "- client CPU = user + system CPU seconds of the whole child process (the "
+                    "server's CPU is not included); steadier than wall time when the shared "
+                    "machine is busy.",
+                    "- peak RSS = `VmHWM` of the whole child process, read by the child itself at "
+                    "exit (`ru_maxrss` from `wait4()` is not used: Linux carries the parent's "
+                    "high-water mark over fork/exec into it).",
+                    code_note([run for measured in runs.values() for run in measured]),
                 ]
             ),
         ]

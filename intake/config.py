@@ -48,6 +48,7 @@ class LimitSettings:
     fetch_batch_bytes: int = 64 * 1024 * 1024
     max_attempts: int = 4
     retry_backoff_seconds: int = 300
+    parse_workers: int = 2
 
 
 @dataclass(frozen=True)
@@ -310,6 +311,12 @@ def validate(settings: Settings) -> None:
     _positive("limits.fetch_batch_bytes", limits.fetch_batch_bytes)
     _positive("limits.max_attempts", limits.max_attempts)
     _positive("limits.retry_backoff_seconds", limits.retry_backoff_seconds)
+    if not 0 <= limits.parse_workers <= 64:
+        raise ConfigError(
+            "limits.parse_workers",
+            f"must be 0-64, not {limits.parse_workers}",
+            "use the number of cores (0 parses in the poller's own process)",
+        )
     if settings.logging.level.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
         raise ConfigError(
             "logging.level",

@@ -17,7 +17,9 @@
         │                            carries .ref
         ├── MessageTooLarge          over `limits.max_message_bytes`; never downloaded whole;
         │                            carries .ref and .size
-        └── RawExpired               the stored copy has passed its retention and was deleted;
+        ├── RawExpired               the stored copy has passed its retention and was deleted;
+        │                            carries .ref
+        └── WorkerCrashed            a parse worker process died on it (transient: retried);
                                      carries .ref
 
 Third-party errors (imaplib, ssl, socket, SQLAlchemy) are wrapped with ``raise ... from err`` at
@@ -122,3 +124,9 @@ class RawExpired(MessageError):
         super().__init__(
             ref, "stored copy expired (storage.raw_retention_days); the mailbox still has it"
         )
+
+
+class WorkerCrashed(MessageError):
+    """A parse worker process died while it had this message (retried a bounded number of times)."""
+
+    transient = True

@@ -14,14 +14,13 @@ import zoneinfo
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from intake import checks
-from intake.errors import MalformedMessage, MessageError, MessageTooLarge, SourceError
+from intake.errors import MessageTooLarge, SourceError
 from intake.headers import header_block, peek
 from intake.logs import correlation
-from intake.messages import Message, parse_message
 from intake.sources.base import Fetched, MailSource, PostAction
 from intake.store.ledger import Store
 from intake.store.records import Incoming
+from intake.workers import Examiner, Outcome
 
 log = logging.getLogger("intake.pipeline")
 
@@ -38,6 +37,8 @@ class PipelineSettings:
     since: dt.date | None = None
     #: The mailbox change to make after each message is safely stored; ``None`` for none.
     post_action: PostAction | None = None
+    #: Processes that parse and check (0: in the poller's own process).
+    parse_workers: int = 2
 
 
 @dataclass
@@ -72,20 +73,22 @@ def poll(source: MailSource, store: Store, settings: PipelineSettings) -> PollRe
         result = PollResult(source.name, correlation_id)
         started = time.perf_counter()
         log.info("poll started", extra={"mailbox": source.name})
-        for status in _process_stored(store, store.unfinished(source.name), settings):
-            _count(result, status)
-        try:
-            with source:
-                for folder in source.folders():
-                    result.folders += 1
-                    try:
-                        exists = _poll_folder(source, store, settings, folder, result)
-                        store.record_poll(source.name, folder, exists=exists)
-                    except SourceError as err:
-                        _source_failed(store, source.name, [folder], err, result)
-                result.actions = apply_post_actions(source, store)
-        except SourceError as err:  # connect or login failed: this mailbox waits for next time
-            _source_failed(store, source.name, source.folders(), err, result)
+        with Examiner(store, settings.parse_workers) as examiner:
+            examiner.submit(store.unfinished(source.name))  # what a crash left half-way
+            try:
+                with source:
+                    for folder in source.folders():
+                        result.folders += 1
+                        try:
+                            exists = _poll_folder(source, store, settings, folder, result, examiner)
+                            store.record_poll(source.name, folder, exists=exists)
+                        except SourceError as err:
+                            _source_failed(store, source.name, [folder], err, result)
+                    _tally(result, persist(store, examiner.drain(), settings))
+                    result.actions = apply_post_actions(source, store)
+            except SourceError as err:  # connect or login failed: wait for the next poll
+                _source_failed(store, source.name, source.folders(), err, result)
+            _tally(result, persist(store, examiner.drain(), settings))
         result.seconds = time.perf_counter() - started
         log.info(
             "poll finished",
@@ -103,7 +106,12 @@ def poll(source: MailSource, store: Store, settings: PipelineSettings) -> PollRe
 
 
 def _poll_folder(
-    source: MailSource, store: Store, settings: PipelineSettings, folder: str, result: PollResult
+    source: MailSource,
+    store: Store,
+    settings: PipelineSettings,
+    folder: str,
+    result: PollResult,
+    examiner: Examiner,
 ) -> int | None:
     """Read one folder's new messages; returns how many the server says the folder holds."""
     state = source.state(folder)
@@ -127,41 +135,29 @@ def _poll_folder(
         uids = [item.ref.uid for item in batch if item.ref.uid is not None]
         recorded = store.record_batch(incoming, advance_to=max(uids) if uids else None)
         result.seen += len(recorded)
-        outcomes = []
-        for item, entry in zip(batch, recorded, strict=True):
+        to_examine = []
+        for entry in recorded:
             if not entry.new:
                 result.duplicates += 1
-                continue
-            result.new += 1
-            if entry.status == "fetched" and item.raw is not None:
-                outcomes.append(examine(entry.id, item.raw))
+            elif entry.status == "fetched":
+                result.new += 1
+                to_examine.append(entry.id)
             else:
-                _count(result, entry.status)
-        for status in persist(store, outcomes, settings):
-            _count(result, status)
+                result.new += 1
+                _tally(result, [entry.status])
+        examiner.submit(to_examine)  # parse and check run beside the next fetch
+        _tally(result, persist(store, examiner.ready(), settings))
     return state.exists
 
 
 def reprocess(store: Store, ids: Sequence[int], settings: PipelineSettings) -> dict[str, int]:
     """Run stored messages through parse and checks again; returns counts by new status."""
     counts: dict[str, int] = {}
-    with correlation("reprocess"):
-        for status in _process_stored(store, ids, settings):
+    with correlation("reprocess"), Examiner(store, settings.parse_workers) as examiner:
+        examiner.submit(ids)
+        for status in persist(store, examiner.drain(), settings):
             counts[status] = counts.get(status, 0) + 1
     return counts
-
-
-def _process_stored(store: Store, ids: Sequence[int], settings: PipelineSettings) -> list[str]:
-    """Parse, check and persist messages already in the ledger, from their raw copies."""
-    statuses = []
-    for pk in ids:
-        try:
-            raw = store.load(pk).raw
-        except MessageError as err:  # the raw copy has expired: say so on the row
-            statuses.extend(persist(store, [Outcome(pk, None, err, err.transient)], settings))
-            continue
-        statuses.extend(persist(store, [examine(pk, raw)], settings))
-    return statuses
 
 
 def retry_due(store: Store, settings: PipelineSettings) -> dict[str, int]:
@@ -199,64 +195,26 @@ def describe(item: Fetched, settings: PipelineSettings) -> Incoming:
     )
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """What parsing and checking one message came to, ready to persist."""
-
-    pk: int
-    message: Message | None
-    error: BaseException | None = None
-    #: Whether retrying later, with nothing changed, could succeed.
-    transient: bool = False
-    hits: tuple[object, ...] = ()
-
-
-def examine(pk: int, raw: bytes) -> Outcome:
-    """The parse and check stages for one message, in memory; never raises."""
-    try:
-        message = parse(raw)
-        if message.problems:
-            return Outcome(pk, message, MalformedMessage(str(pk), "; ".join(message.problems)))
-        return Outcome(pk, message, hits=tuple(run_checks(message)))
-    except MessageError as err:
-        return Outcome(pk, None, err, err.transient)
-    except Exception as err:
-        # Unexpected: perhaps a bug an upgrade will fix, so retry a bounded number of times.
-        return Outcome(pk, None, err, transient=True)
-
-
-def parse(raw: bytes) -> Message:
-    """The parse stage: the message and every attachment, wherever it hides."""
-    return parse_message(raw)
-
-
-def run_checks(message: Message) -> list[object]:
-    """The check stage: every registered check runs; hits are returned for persisting."""
-    hits: list[object] = []
-    for check in checks.REGISTRY:
-        hits.extend(check.run(message))
-    return hits
-
-
 def persist(store: Store, outcomes: Sequence[Outcome], settings: PipelineSettings) -> list[str]:
-    """The persist stage: every outcome of a batch in one commit; returns the new statuses.
+    """The persist stage: outcomes of the parse and check stages, in one commit.
 
-    A database failure escapes (the messages stay ``fetched`` and the next poll finishes them).
+    Returns the new statuses. A database failure escapes: the messages stay ``fetched`` and the
+    next poll finishes them.
     """
     if not outcomes:
         return []
     statuses = store.save_outcomes(
-        [(o.pk, o.message, o.error, o.transient) for o in outcomes],
+        [(o.pk, o.message, o.failure) for o in outcomes],
         max_attempts=settings.max_attempts,
         backoff=settings.retry_backoff,
     )
     for outcome, status in zip(outcomes, statuses, strict=True):
-        if outcome.error is not None:
+        if outcome.failure is not None:
             log.warning(
                 "message failed",
                 extra={
                     "message_pk": outcome.pk,
-                    "error": type(outcome.error).__name__,
+                    "error": outcome.failure.error_class.rpartition(".")[2],
                     "status": status,
                 },
             )
@@ -293,8 +251,9 @@ def _source_failed(
         store.record_poll(mailbox, folder, error=str(err))
 
 
-def _count(result: PollResult, status: str) -> None:
-    if status == "checked":
-        result.checked += 1
-    elif status in {"failed", "dead"}:
-        result.failed += 1
+def _tally(result: PollResult, statuses: Sequence[str]) -> None:
+    for status in statuses:
+        if status == "checked":
+            result.checked += 1
+        elif status in {"failed", "dead"}:
+            result.failed += 1

@@ -45,6 +45,7 @@ def pipeline_settings(
         timezone=settings.calendar.zone,
         since=mailbox.since_date if mailbox is not None else None,
         post_action=action,
+        parse_workers=settings.limits.parse_workers,
     )
 
 

@@ -7,9 +7,7 @@ import hashlib
 import logging
 import os
 import socket
-import traceback
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 from typing import TypeVar
 
 import zstandard
@@ -17,7 +15,7 @@ from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from intake.errors import IntakeError, LockHeld, NotFound, RawExpired, StoreError
+from intake.errors import LockHeld, NotFound, RawExpired, StoreError
 from intake.messages import Message
 from intake.sources.base import MessageRef, PostAction
 from intake.store import db
@@ -31,6 +29,7 @@ from intake.store.models import (
 )
 from intake.store.records import (
     Cursor,
+    Failure,
     FolderStatus,
     Incoming,
     LedgerEntry,
@@ -65,6 +64,11 @@ class Store:
         self.engine = engine
         self.raw_retention = dt.timedelta(days=raw_retention_days)
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        # Reads take no write lock on SQLite (see db.make_engine), so parse workers reading raw
+        # copies never queue behind the poller's writes.
+        self._readers = sessionmaker(
+            engine.execution_options(intake_read_only=True), expire_on_commit=False
+        )
         self._compressor = zstandard.ZstdCompressor(level=_ZSTD_LEVEL)
         self._decompressor = zstandard.ZstdDecompressor()
 
@@ -77,13 +81,18 @@ class Store:
     def close(self) -> None:
         self.engine.dispose()
 
-    def _tx(self) -> _Transaction:
-        return _Transaction(self._sessions)
+    def _tx(self, *, read: bool = False) -> _Transaction:
+        return _Transaction(self._readers if read else self._sessions)
+
+    @property
+    def url(self) -> str:
+        """The database URL, password included (for worker processes; never log it)."""
+        return self.engine.url.render_as_string(hide_password=False)
 
     # -- cursors --------------------------------------------------------------------------
 
     def cursor(self, mailbox: str, folder: str) -> Cursor:
-        with self._tx() as session:
+        with self._tx(read=True) as session:
             row = session.get(CursorRow, (mailbox, folder))
             if row is None:
                 return Cursor(mailbox, folder, None, 0, None)
@@ -189,7 +198,7 @@ class Store:
     def known_paths(self, mailbox: str, paths: Iterable[str]) -> set[str]:
         """Which of ``paths`` the ledger has already seen from ``mailbox`` (file sources)."""
         found: set[str] = set()
-        with self._tx() as session:
+        with self._tx(read=True) as session:
             for chunk in _chunks(list(paths), _IN_BATCH):
                 rows = session.execute(
                     select(SightingRow.path).where(
@@ -260,7 +269,7 @@ class Store:
 
     def unfinished(self, mailbox: str | None = None) -> list[int]:
         """Messages a crash left half-way (fetched or parsed, not checked), oldest first."""
-        with self._tx() as session:
+        with self._tx(read=True) as session:
             query = select(MessageRow.id).where(MessageRow.status.in_(("fetched", "parsed")))
             if mailbox is not None:
                 query = query.where(
@@ -272,7 +281,7 @@ class Store:
 
     def due_retries(self, now: dt.datetime | None = None) -> list[int]:
         """Failed messages whose automatic retry is due."""
-        with self._tx() as session:
+        with self._tx(read=True) as session:
             return list(
                 session.execute(
                     select(MessageRow.id)
@@ -287,7 +296,7 @@ class Store:
 
     def load(self, pk: int) -> StoredMessage:
         """A message with its raw bytes, for (re)processing."""
-        with self._tx() as session:
+        with self._tx(read=True) as session:
             row = session.get(MessageRow, pk)
             if row is None:
                 raise NotFound(str(pk))
@@ -300,47 +309,40 @@ class Store:
 
     def save_outcomes(
         self,
-        outcomes: Sequence[tuple[int, Message | None, BaseException | None, bool]],
+        outcomes: Sequence[tuple[int, Message | None, Failure | None]],
         *,
         max_attempts: int,
         backoff: dt.timedelta,
     ) -> list[str]:
         """Persist what parsing and checking found, for a whole batch in one commit.
 
-        Each outcome is (message pk, parsed message or None, error or None, transient). What could
-        be read is kept even when the message failed. Returns each message's new status.
+        Each outcome is (message pk, parsed message or None, failure or None). What could be read
+        is kept even when the message failed. Returns each message's new status.
         """
         now = utcnow()
         statuses = []
         with self._tx() as session:
-            for pk, message, error, transient in outcomes:
+            for pk, message, failure in outcomes:
                 row = self._row(session, pk)
                 if message is not None:
                     self._keep_parsed(session, row, message)
-                if error is None:
+                if failure is None:
                     row.status = "checked"
                     row.error = row.error_class = row.error_traceback = None
                     row.next_attempt_at = None
                 else:
-                    _record_failure(row, error, transient, max_attempts, backoff, now)
+                    _record_failure(row, failure, max_attempts, backoff, now)
                 row.updated_at = now
                 statuses.append(row.status)
         return statuses
 
     def mark_failed(
-        self,
-        pk: int,
-        error: BaseException,
-        *,
-        transient: bool,
-        max_attempts: int,
-        backoff: dt.timedelta,
+        self, pk: int, failure: Failure, *, max_attempts: int, backoff: dt.timedelta
     ) -> str:
-        """Record one failure with its reason; returns ``failed``, or ``dead`` once automatic
-        retries are used up."""
+        """Record one failure; returns ``failed``, or ``dead`` once retries are used up."""
         with self._tx() as session:
             row = self._row(session, pk)
-            _record_failure(row, error, transient, max_attempts, backoff, utcnow())
+            _record_failure(row, failure, max_attempts, backoff, utcnow())
             return row.status
 
     @staticmethod
@@ -401,7 +403,7 @@ class Store:
 
     def pending_actions(self, mailbox: str) -> list[PendingAction]:
         """Mailbox changes still owed for ``mailbox``, in the order the messages arrived."""
-        with self._tx() as session:
+        with self._tx(read=True) as session:
             rows = session.execute(
                 select(SightingRow)
                 .where(
@@ -430,7 +432,7 @@ class Store:
     def ledger(
         self, status: str | None = None, ids: Sequence[int] | None = None
     ) -> list[LedgerEntry]:
-        with self._tx() as session:
+        with self._tx(read=True) as session:
             query = select(MessageRow).order_by(MessageRow.id)
             if status is not None:
                 query = query.where(MessageRow.status == status)
@@ -453,7 +455,7 @@ class Store:
             ]
 
     def summary(self) -> Summary:
-        with self._tx() as session:
+        with self._tx(read=True) as session:
             counts = dict.fromkeys(STATUSES, 0)
             for status, count in session.execute(
                 select(MessageRow.status, func.count()).group_by(MessageRow.status)
@@ -619,35 +621,19 @@ def _parse_action(text: str) -> PostAction:
 
 
 def _record_failure(
-    row: MessageRow,
-    error: BaseException,
-    transient: bool,
-    max_attempts: int,
-    backoff: dt.timedelta,
-    now: dt.datetime,
+    row: MessageRow, failure: Failure, max_attempts: int, backoff: dt.timedelta, now: dt.datetime
 ) -> None:
     """Failed, with the reason; a retry planned if it may pass, ``dead`` when retries run out."""
     row.attempts = (row.attempts or 0) + 1
-    row.error = _one_line(error)
-    row.error_class = f"{type(error).__module__}.{type(error).__qualname__}"
-    row.error_traceback = "".join(traceback.format_exception(error))[-20000:]
-    if transient and row.attempts >= max_attempts:
+    row.error = failure.reason
+    row.error_class = failure.error_class
+    row.error_traceback = failure.traceback
+    if failure.transient and row.attempts >= max_attempts:
         row.status = "dead"
         row.next_attempt_at = None
     else:
         row.status = "failed"
-        row.next_attempt_at = now + backoff * 4 ** (row.attempts - 1) if transient else None
-
-
-def _one_line(error: BaseException) -> str:
-    """The reason shown to people. Our own errors are written to carry no personal data; a
-    third-party error's text might quote message content, so only its type and place are shown
-    (the full traceback stays in the database row, never in logs)."""
-    if isinstance(error, IntakeError):
-        return " ".join(str(error).split())[:500]
-    frames = traceback.extract_tb(error.__traceback__)
-    where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
-    return f"internal error: {type(error).__name__}{where}"
+        row.next_attempt_at = now + backoff * 4 ** (row.attempts - 1) if failure.transient else None
 
 
 def _chunks(items: Sequence[_T], size: int) -> Iterable[Sequence[_T]]:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import traceback
 from dataclasses import dataclass
+from pathlib import Path
 
+from intake.errors import IntakeError
 from intake.sources.base import MessageRef, PostAction
 
 
@@ -102,3 +105,34 @@ class Summary:
     folders: tuple[FolderStatus, ...]
     by_status: dict[str, int]
     raw_bytes_kept: int
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Why a message failed, as plain values (they cross process boundaries and are stored)."""
+
+    #: One line shown to people; carries no personal data.
+    reason: str
+    error_class: str
+    #: The full traceback, kept in the database only (never logged).
+    traceback: str
+    #: Whether retrying later, with nothing changed, could succeed.
+    transient: bool
+
+    @classmethod
+    def of(cls, error: BaseException, *, transient: bool) -> Failure:
+        """Our own errors are written to carry no personal data, so their text is the reason. A
+        third-party error's text might quote message content, so only its type and place are
+        shown for it."""
+        if isinstance(error, IntakeError):
+            reason = " ".join(str(error).split())[:500]
+        else:
+            frames = traceback.extract_tb(error.__traceback__)
+            where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
+            reason = f"internal error: {type(error).__name__}{where}"
+        return cls(
+            reason=reason,
+            error_class=f"{type(error).__module__}.{type(error).__qualname__}",
+            traceback="".join(traceback.format_exception(error))[-20000:],
+            transient=transient,
+        )

@@ -11,7 +11,7 @@ import pytest
 from intake.errors import LockHeld, NotFound, RawExpired
 from intake.sources.base import MessageRef, PostAction
 from intake.store.ledger import Store, sha256_hex
-from intake.store.records import Incoming
+from intake.store.records import Failure, Incoming
 
 T0 = dt.datetime(2026, 11, 20, 9, 30, tzinfo=dt.UTC)
 
@@ -94,7 +94,9 @@ def test_transient_failures_back_off_then_die(store: Store) -> None:
     pk = store.record_batch([incoming(b"x", 1)])[0].id
     backoff = dt.timedelta(minutes=5)
     statuses = [
-        store.mark_failed(pk, RuntimeError("boom"), transient=True, max_attempts=3, backoff=backoff)
+        store.mark_failed(
+            pk, Failure.of(RuntimeError("boom"), transient=True), max_attempts=3, backoff=backoff
+        )
         for _ in range(3)
     ]
     assert statuses == ["failed", "failed", "dead"]
@@ -110,7 +112,10 @@ def test_transient_failures_back_off_then_die(store: Store) -> None:
 def test_retries_become_due_after_their_backoff(store: Store) -> None:
     pk = store.record_batch([incoming(b"x", 1)])[0].id
     store.mark_failed(
-        pk, RuntimeError("x"), transient=True, max_attempts=4, backoff=dt.timedelta(minutes=5)
+        pk,
+        Failure.of(RuntimeError("x"), transient=True),
+        max_attempts=4,
+        backoff=dt.timedelta(minutes=5),
     )
     assert store.due_retries() == []
     later = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=6)
@@ -120,7 +125,10 @@ def test_retries_become_due_after_their_backoff(store: Store) -> None:
 def test_permanent_failure_is_never_retried_automatically(store: Store) -> None:
     pk = store.record_batch([incoming(b"x", 1)])[0].id
     status = store.mark_failed(
-        pk, ValueError("bad"), transient=False, max_attempts=1, backoff=dt.timedelta(seconds=1)
+        pk,
+        Failure.of(ValueError("bad"), transient=False),
+        max_attempts=1,
+        backoff=dt.timedelta(seconds=1),
     )
     assert status == "failed"
     assert store.due_retries(dt.datetime.now(dt.UTC) + dt.timedelta(days=9)) == []

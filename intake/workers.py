@@ -1,0 +1,186 @@
+"""Where the parse and check stages run: in worker processes, beside the poller.
+
+Parsing is CPU-bound Python, so it runs in separate processes and uses every core while the poller
+goes on fetching. A worker is handed message ids, not bytes: it reads each raw copy from the
+database itself, so the poller's memory stays bounded however far parsing falls behind. Results
+come back as plain values (attachment bytes left out) and the poller persists them. With
+``workers=0`` the same function runs in the poller's own process.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import multiprocessing
+from collections.abc import Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from types import TracebackType
+
+from intake import checks
+from intake.errors import MalformedMessage, MessageError, WorkerCrashed
+from intake.messages import Message, parse_message
+from intake.store.ledger import Store
+from intake.store.records import Failure
+
+log = logging.getLogger("intake.workers")
+
+#: Ids per task: large enough that process hand-off costs little, small enough to spread work.
+CHUNK = 16
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What parsing and checking one message came to, ready to persist."""
+
+    pk: int
+    message: Message | None
+    failure: Failure | None = None
+    hits: tuple[object, ...] = ()
+
+
+def examine(pk: int, raw: bytes) -> Outcome:
+    """The parse and check stages for one message, in memory; never raises."""
+    try:
+        message = parse_message(raw)
+        if message.problems:
+            error = MalformedMessage(str(pk), "; ".join(message.problems))
+            return Outcome(pk, message, Failure.of(error, transient=False))
+        hits: list[object] = []
+        for check in checks.REGISTRY:
+            hits.extend(check.run(message))
+        return Outcome(pk, message, hits=tuple(hits))
+    except MessageError as err:
+        return Outcome(pk, None, Failure.of(err, transient=err.transient))
+    except Exception as err:
+        # Unexpected: perhaps a bug an upgrade will fix, so retry a bounded number of times.
+        return Outcome(pk, None, Failure.of(err, transient=True))
+
+
+def examine_stored(store: Store, pks: Sequence[int]) -> list[Outcome]:
+    """Examine messages from their raw copies in the ledger."""
+    outcomes = []
+    for pk in pks:
+        try:
+            raw = store.load(pk).raw
+        except MessageError as err:  # the raw copy has expired: say so on the row
+            outcomes.append(Outcome(pk, None, Failure.of(err, transient=err.transient)))
+            continue
+        outcomes.append(_lighten(examine(pk, raw)))
+    return outcomes
+
+
+def _lighten(outcome: Outcome) -> Outcome:
+    """Leave the attachment bytes behind: the ledger keeps the raw message, not the parts."""
+    if outcome.message is None:
+        return outcome
+    parts = tuple(dataclasses.replace(a, data=b"") for a in outcome.message.attachments)
+    return dataclasses.replace(
+        outcome, message=dataclasses.replace(outcome.message, attachments=parts)
+    )
+
+
+_worker_store: Store | None = None
+
+
+def _start_worker(url: str) -> None:
+    global _worker_store
+    _worker_store = Store.open(url, auto_upgrade=False)
+
+
+def _work(pks: list[int]) -> list[Outcome]:
+    assert _worker_store is not None, "worker not initialised"
+    return examine_stored(_worker_store, pks)
+
+
+class Examiner:
+    """Runs the parse and check stages for message ids, in worker processes or inline.
+
+    ``submit`` never blocks; ``ready`` returns what has finished; ``drain`` waits for the rest.
+    """
+
+    def __init__(self, store: Store, workers: int) -> None:
+        self.store = store
+        self.workers = workers
+        self._pool: ProcessPoolExecutor | None = None
+        self._pending: list[tuple[Future[list[Outcome]], list[int]]] = []
+        self._done: list[Outcome] = []
+
+    def __enter__(self) -> Examiner:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=exc is not None)
+            self._pool = None
+
+    def submit(self, pks: Sequence[int]) -> None:
+        if not pks:
+            return
+        if self.workers <= 0:
+            self._done.extend(examine_stored(self.store, pks))
+            return
+        pool = self._ensure_pool()
+        for start in range(0, len(pks), CHUNK):
+            chunk = list(pks[start : start + CHUNK])
+            self._pending.append((pool.submit(_work, chunk), chunk))
+
+    def ready(self) -> list[Outcome]:
+        """Outcomes finished so far (each returned once)."""
+        still = []
+        for future, chunk in self._pending:
+            if future.done():
+                self._collect(future, chunk)
+            else:
+                still.append((future, chunk))
+        self._pending = still
+        return self._take()
+
+    def drain(self) -> list[Outcome]:
+        """Wait for every submitted message; return the outcomes not yet returned."""
+        for future, chunk in self._pending:
+            self._collect(future, chunk)
+        self._pending = []
+        return self._take()
+
+    def _take(self) -> list[Outcome]:
+        done, self._done = self._done, []
+        return done
+
+    def _collect(self, future: Future[list[Outcome]], chunk: list[int]) -> None:
+        try:
+            self._done.extend(future.result())
+        except BrokenProcessPool:
+            # A worker died on one of these messages; which one is unknown, so each is marked
+            # failed with a retry planned (bounded), and a fresh pool takes the next work.
+            log.error("parse worker died", extra={"messages": len(chunk)})
+            self._pool = None
+            self._done.extend(
+                Outcome(
+                    pk,
+                    None,
+                    Failure.of(
+                        WorkerCrashed(str(pk), "parse worker stopped unexpectedly"), transient=True
+                    ),
+                )
+                for pk in chunk
+            )
+
+    def _ensure_pool(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            # forkserver: workers start clean (no copied threads, locks or database connections).
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["intake.workers"])
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=context,
+                initializer=_start_worker,
+                initargs=(self.store.url,),
+            )
+        return self._pool
