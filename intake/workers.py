@@ -12,6 +12,9 @@ from __future__ import annotations
 import dataclasses
 import logging
 import multiprocessing
+import os
+import threading
+import time
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -84,9 +87,25 @@ def _lighten(outcome: Outcome) -> Outcome:
 _worker_store: Store | None = None
 
 
-def _start_worker(url: str) -> None:
+def _start_worker(url: str, poller_pid: int) -> None:
     global _worker_store
     _worker_store = Store.open(url, auto_upgrade=False)
+    threading.Thread(target=_exit_with_poller, args=(poller_pid,), daemon=True).start()
+
+
+def _exit_with_poller(poller_pid: int) -> None:
+    """A worker (and so the fork server) ends when its poller is gone, even after a kill -9.
+
+    Without this, workers of a killed poller wait on their task queue for ever.
+    """
+    while True:
+        time.sleep(1.0)
+        try:
+            os.kill(poller_pid, 0)
+        except ProcessLookupError:
+            os._exit(0)
+        except PermissionError:
+            pass
 
 
 def _work(pks: list[int]) -> list[Outcome]:
@@ -181,6 +200,6 @@ class Examiner:
                 max_workers=self.workers,
                 mp_context=context,
                 initializer=_start_worker,
-                initargs=(self.store.url,),
+                initargs=(self.store.url, os.getpid()),
             )
         return self._pool

@@ -103,3 +103,45 @@ def _mailbox_bytes(server: DovecotServer) -> list[bytes]:
         uids = client.search(["ALL"])
         data = client.fetch(uids, [b"BODY.PEEK[]"])
         return [data[uid][b"BODY[]"] for uid in uids]
+
+
+def test_worker_processes_end_with_a_killed_poller(
+    dovecot: DovecotServer, database_url: str, tmp_path: Path
+) -> None:
+    """GIVEN a poller with parse workers WHEN the poller is killed with SIGKILL
+    THEN its worker processes (and their fork server) end too, within a few seconds."""
+    dovecot.multiappend("INBOX", list(synthetic.bulk_corpus(n=200, seed=12, min_kb=5, max_kb=40)))
+    config = write_config(tmp_path / "intake.toml", dovecot, database_url)
+    child = _start(config, dovecot.password)
+    deadline = time.monotonic() + 60
+    while not _children(child.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    workers = _children(child.pid)
+    child.send_signal(signal.SIGKILL)
+    child.wait(timeout=30)
+    assert child.stderr is not None
+    child.stderr.close()
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert workers and not any(_alive(pid) for pid in workers)
+
+
+def _children(pid: int) -> list[int]:
+    """Every descendant of ``pid`` (the fork server and its workers)."""
+    found: list[int] = []
+    frontier = [pid]
+    while frontier:
+        parent = frontier.pop()
+        path = Path(f"/proc/{parent}/task/{parent}/children")
+        kids = [int(k) for k in path.read_text().split()] if path.exists() else []
+        found.extend(kids)
+        frontier.extend(kids)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    status = Path(f"/proc/{pid}/status")
+    if not status.exists():
+        return False
+    return "State:\tZ" not in status.read_text()
