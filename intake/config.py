@@ -186,6 +186,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(
             "--config", f"{path} cannot be read ({err.strerror})", "check its permissions"
         ) from err
+    except UnicodeDecodeError as err:
+        raise ConfigError("--config", f"{path} is not UTF-8 text", "save it as UTF-8 TOML") from err
     except tomllib.TOMLDecodeError as err:
         raise ConfigError(
             "--config", f"{path} is not valid TOML ({err})", "fix the syntax at that line"

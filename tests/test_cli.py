@@ -198,3 +198,36 @@ def test_demo_on_a_fresh_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert "Ledger:" in done.stdout and "checked" in done.stdout
     assert (tmp_path / "var" / "demo" / "intake.db").is_file()
     assert len(mailbox.Maildir(tmp_path / "var" / "demo" / "maildir", create=False)) > 20
+
+
+@pytest.mark.parametrize(
+    ("setup", "expected"),
+    [
+        ("garbage-config", "not UTF-8"),
+        ("not-a-database", "cannot open the database"),
+        ("unreachable-postgres", "cannot open the database"),
+        ("uncreatable-sqlite-folder", "cannot create the folder"),
+    ],
+)
+def test_bad_configuration_and_databases_get_one_clear_line(
+    tmp_path: Path, setup: str, expected: str
+) -> None:
+    """GIVEN a broken config file or an unusable database WHEN a command runs THEN exit 1
+    with one line that says what is wrong, and no traceback."""
+    args = ["status"]
+    url = f"sqlite:///{tmp_path / 'ok.db'}"
+    if setup == "garbage-config":
+        (tmp_path / "bad.toml").write_bytes(bytes(range(256)))
+        args = ["--config", str(tmp_path / "bad.toml"), "status"]
+    elif setup == "not-a-database":
+        (tmp_path / "notes.db").write_bytes(b"this is not SQLite" * 100)
+        url = f"sqlite:///{tmp_path / 'notes.db'}"
+    elif setup == "unreachable-postgres":
+        url = "postgresql://nobody@127.0.0.1:1/nothing"
+    else:
+        (tmp_path / "file").write_text("x", encoding="utf-8")
+        url = f"sqlite:///{tmp_path / 'file' / 'sub' / 'x.db'}"
+    result = invoke(args, url)
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and expected in lines[0], result.output

@@ -14,7 +14,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from intake.errors import SchemaOutOfDate, StoreError
@@ -33,7 +33,13 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
         if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+            try:
+                Path(database).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as err:
+                raise StoreError(
+                    f"cannot create the folder for the SQLite database ({err.strerror}); "
+                    "check database.url"
+                ) from err
         engine = create_engine(parsed, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         # SQLite's own BEGIN handling defers locks; take the write lock at BEGIN so two writers
@@ -85,9 +91,9 @@ def current_revision(engine: Engine) -> str | None:
     try:
         with engine.connect() as conn:
             return MigrationContext.configure(conn).get_current_revision()
-    except OperationalError as err:
+    except SQLAlchemyError as err:
         raise StoreError(
-            f"cannot open the database ({type(err.orig).__name__}); check "
+            f"cannot open the database ({type(getattr(err, 'orig', err)).__name__}); check "
             "database.url and that the server is running"
         ) from err
 
