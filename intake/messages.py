@@ -269,6 +269,7 @@ _BOUNDARY_EVENT = re.compile(
 )
 _HEADER_END = re.compile(rb"\r?\n\r?\n|\r\r")
 _HEADER_LINE = re.compile(rb"[\x21-\x39\x3b-\x7e]+[ \t]*:")
+#: A Content-Type/-Disposition header name, matched at the start of the buffer.
 _MIME_HEADER = re.compile(rb"(?i)content-(?:type|disposition)[ \t]*:")
 #: The same header at the start of any line but the first. The literal "\n" in front lets the
 #: regex engine skip from newline to newline at C speed; "(?im)^content-..." tries every offset
@@ -530,8 +531,8 @@ def _decode_base64(payload: str) -> tuple[bytes, list[str]]:
     raw = _wire_bytes(payload) if not payload.isascii() else payload.encode("ascii")
     # Fast path for well-formed base64 (nearly every attachment): one pass to drop line breaks,
     # then a strict decode, which fails on any byte outside the alphabet, i.e. on what the
-    # general path below calls junk. With whole quanta and at most "==" only at the very end
-    # there is nothing to report, and the bytes are what the general path would decode.
+    # general path below calls junk. With whole quanta and padding ("=" or "==") only at the
+    # very end there is nothing to report, and the bytes are what the general path would decode.
     # (Strict mode alone is not enough: it accepts "AAAA=", which the general path reports.)
     stripped = raw.translate(None, b" \t\r\n")
     eq = stripped.find(b"=")
@@ -616,7 +617,7 @@ def _boundary_checks_over(raw: bytes, limit: int) -> bool:
 def _boundary_checks(raw: bytes) -> int:
     """Estimate how many boundary tests the stdlib parser makes: each line is tested against
     every multipart still open. Linear in ``raw``: one pass over declarations and closings
-    (a regex scan over the whole buffer, ~10x slower than a ``bytes.count``; see
+    (a regex scan over the whole buffer, over 10x slower than a ``bytes.count``; see
     :func:`_boundary_checks_over`, which calls this only when its bounds do not settle it)."""
     open_boundaries: list[bytes] = []
     total = 0
@@ -1040,7 +1041,7 @@ class _Reader:
     # -- the whole message
 
     def read(self, raw: bytes) -> Message:
-        if not raw.strip():
+        if not raw or raw.isspace():  # i.e. not raw.strip(), without copying the message
             self.problem("empty")
             return self.result(None, {})
         prepared = self.prepare(raw)

@@ -27,7 +27,14 @@ from typing import Any
 import pytest
 from tnefparse.tnef import TNEF
 
-from intake.messages import Attachment, Limits, Message, parse_message
+from intake.messages import (
+    Attachment,
+    Limits,
+    Message,
+    _boundary_checks,
+    _boundary_checks_over,
+    parse_message,
+)
 
 CORPUS = Path(__file__).parent / "data" / "mail"
 CASES = sorted(CORPUS.glob("*/*.eml"))
@@ -310,6 +317,113 @@ def test_deep_nesting_times_many_lines_is_refused() -> None:
     message, seconds = timed(raw)
     assert seconds < 3
     assert message.problems == ("part-limit",)
+
+
+def test_delimiter_line_limit_is_exact() -> None:
+    """The "\\n--" count is first bounded by counting "-"; the exact count still decides."""
+    limit = 20_000  # 2 × _MAX_PARTS
+    text = HEAD + b"Content-Type: text/plain\r\n\r\n"
+    at_limit, seconds = timed(text + b"--x\r\n" * limit)
+    assert seconds < 3
+    assert at_limit.problems == ()
+    assert parse_message(text + b"--x\r\n" * (limit + 1)).problems == ("part-limit",)
+
+
+def test_many_dashes_are_not_delimiter_lines() -> None:
+    """Over the cheap "-" bound, under the exact "\\n--" count: read in full."""
+    message, seconds = timed(HEAD + b"Content-Type: text/plain\r\n\r\n" + b"-" * 5 * MB)
+    assert seconds < 3
+    assert message.problems == ()
+    assert len(message.text) == 5 * MB
+
+
+def test_closed_boundary_mentions_are_not_nesting() -> None:
+    """Thousands of boundary declarations, each closed at once, and thousands of lines: the
+    cheap bound (lines × declarations) is over the limit, the exact count far under it."""
+    mentions = b"".join(b'boundary="b%d"\r\n--b%d--\r\n' % (i, i) for i in range(3000))
+    raw = HEAD + b"Content-Type: text/plain\r\n\r\n" + mentions + b"x\r\n" * 5000
+    assert raw.count(b"\n") * raw.lower().count(b"boundary") > 10_000_000
+    message, seconds = timed(raw)
+    assert seconds < 3
+    assert message.problems == ()
+    assert message.text.startswith('boundary="b0"')
+
+
+@pytest.mark.parametrize("limit", [0, 1, 7, 60, 500, 10_000_000])
+def test_cheap_boundary_bounds_give_the_exact_answer(limit: int) -> None:
+    """_boundary_checks_over answers from upper bounds when it can: never differently from
+    the exact count. Small limits make every tier (and the exact fallback) decide some cases."""
+    rng = random.Random(limit)
+    pieces = [b"\n", b"\r\n", b"x", b"=", b"-", b"boundary=", b'BoUnDaRy = "zz"', b"--zz--\r\n"]
+    pieces += [b"\n--zz--", b'boundary="yy"', b"\n--yy--\n", b"y" * 50]
+    samples = [p.read_bytes() for p in CASES]
+    samples += [b"".join(rng.choices(pieces, k=rng.randrange(300))) for _ in range(400)]
+    for raw in samples:
+        assert _boundary_checks_over(raw, limit) == (_boundary_checks(raw) > limit)
+
+
+@pytest.mark.parametrize(
+    ("name", "raw"),
+    [
+        (
+            "first line, upper case",
+            b'CONTENT-TYPE: text/plain; name="' + b";" * 20_000 + b'"\r\n' + HEAD + b"\r\nHi\r\n",
+        ),
+        (
+            "sub-part, lower case",
+            multipart(b'content-type: application/pdf; name="' + b"a" * 10_000 + b'"\r\n\r\nx'),
+        ),
+        (
+            "sub-part, folded into short lines",
+            multipart(
+                b"Content-Type: application/pdf\r\nContent-Disposition: attachment;"
+                + b"".join(b"\r\n\tfilename*%d=abcdefgh;" % i for i in range(1000))
+                + b"\r\n\r\nx"
+            ),
+        ),
+        (
+            "bare newlines",
+            multipart(b"Content-Type: text/plain;\n name=" + b"a" * 10_000 + b"\n\nx").replace(
+                b"\r\n", b"\n"
+            ),
+        ),
+    ],
+)
+def test_long_mime_header_is_cut_wherever_it_is(name: str, raw: bytes) -> None:
+    message, seconds = timed(raw)
+    assert seconds < 3, name
+    assert_sound(message)
+    assert "mime-header-truncated" in message.warnings, name
+
+
+@pytest.mark.parametrize(
+    ("payload", "data", "warnings", "problems"),
+    [
+        (b"QUJD", b"ABC", (), ()),
+        (b"QU\r\nJD\r\nRA==", b"ABCD", (), ()),
+        (b"QU JD\tRA==", b"ABCD", (), ()),
+        (b"QUI=", b"AB", (), ()),
+        (b"", b"", (), ()),
+        (b"QUJD=", b"ABC", ("base64-junk part 1",), ()),  # strict base64 would accept this
+        (b"QUJD====", b"ABC", ("base64-junk part 1",), ()),
+        (b"QU!JD", b"ABC", ("base64-junk part 1",), ()),
+        (b"QUJ", b"AB", (), ("truncated-base64 part 1",)),
+        (b"QUJDQ", b"ABC", (), ("truncated-base64 part 1",)),
+        (b"QQ==QUJD", b"AABC", ("base64-data-after-padding part 1",), ()),
+    ],
+)
+def test_base64_fast_path_reports_like_the_careful_one(
+    payload: bytes, data: bytes, warnings: tuple[str, ...], problems: tuple[str, ...]
+) -> None:
+    message = parse_message(
+        multipart(
+            b'Content-Type: application/pdf\r\nContent-Disposition: attachment; filename="a.pdf"'
+            b"\r\nContent-Transfer-Encoding: base64\r\n\r\n" + payload
+        )
+    )
+    assert [a.data for a in message.attachments] == [data]
+    assert message.warnings == warnings
+    assert message.problems == problems
 
 
 # --- zips -----------------------------------------------------------------------------------
