@@ -89,6 +89,8 @@ _worker_store: Store | None = None
 
 def _start_worker(url: str, poller_pid: int) -> None:
     global _worker_store
+    # Parsing yields to the poller: fetching and storing mail never waits for a busy parser.
+    os.nice(10)
     _worker_store = Store.open(url, auto_upgrade=False)
     threading.Thread(target=_exit_with_poller, args=(poller_pid,), daemon=True).start()
 

@@ -11,12 +11,12 @@ from collections.abc import Iterable, Sequence
 from typing import TypeVar
 
 import zstandard
-from sqlalchemy import Engine, delete, func, select, update
+from sqlalchemy import Engine, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from intake.errors import LockHeld, NotFound, RawExpired, StoreError
-from intake.messages import Message
+from intake.messages import Attachment, Message
 from intake.sources.base import MessageRef, PostAction
 from intake.store import db
 from intake.store.models import (
@@ -140,51 +140,57 @@ class Store:
         if not items:
             return []
         now = utcnow()
-        shas = [_identity(item) for item in items]
+        # Each item's key: its SHA-256, or (for an oversized message with no header block)
+        # a placeholder that matches only an earlier sighting of the same UID.
+        keys = [_identity(item) or f"ref:{index}" for index, item in enumerate(items)]
         with self._tx() as session:
-            known = self._ids_by_sha(session, {sha for sha in shas if sha is not None})
-            results: list[Recorded] = []
-            for item, sha in zip(items, shas, strict=True):
-                pk = known.get(sha) if sha is not None else None
-                if pk is None and sha is None:
-                    pk = self._known_oversize(session, item.ref)
-                new = pk is None
-                if pk is None:
-                    row = self._new_message(item, sha, now)
-                    session.add(row)
-                    session.flush()
-                    pk = row.id
-                    if sha is not None:
-                        known[sha] = pk
-                    if item.raw is not None:
-                        session.add(
-                            RawRow(
-                                message_pk=pk,
-                                codec="zstd",
-                                data=self._compressor.compress(item.raw),
-                                stored_at=now,
-                                expires_at=now + self.raw_retention,
-                            )
-                        )
-                    status = row.status
-                else:
-                    status = session.execute(
-                        select(MessageRow.status).where(MessageRow.id == pk)
-                    ).scalar_one()
-                if not self._has_sighting(session, item.ref):
-                    session.add(
-                        SightingRow(
-                            message_pk=pk,
-                            mailbox=item.ref.mailbox,
-                            folder=item.ref.folder,
-                            uidvalidity=item.ref.uidvalidity,
-                            uid=item.ref.uid,
-                            path=item.ref.path,
-                            seen_at=now,
-                            action_pending=_action_text(item.action) if item.action else None,
-                        )
+            known = self._known_by_sha(session, {k for k in keys if not k.startswith("ref:")})
+            sighted = self._sighted(session, items)
+            # Decide which items are new messages; repeats inside the batch share one row.
+            first_of: dict[str, int] = {}
+            new_items: list[int] = []
+            for index, (item, key) in enumerate(zip(items, keys, strict=True)):
+                if key.startswith("ref:"):
+                    found = self._known_oversize(session, item.ref)
+                    if found is not None:
+                        known[key] = (found, "failed")
+                        continue
+                if key not in known and key not in first_of:
+                    first_of[key] = index
+                    new_items.append(index)
+            if new_items:
+                # One multi-row INSERT ... RETURNING, ids in parameter order (SQLite and PG).
+                rows = [_message_values(items[i], keys[i], now) for i in new_items]
+                ids = (
+                    session.execute(
+                        insert(MessageRow).returning(MessageRow.id, sort_by_parameter_order=True),
+                        rows,
                     )
-                results.append(Recorded(pk, new, status))
+                    .scalars()
+                    .all()
+                )
+                for index, pk, values in zip(new_items, ids, rows, strict=True):
+                    known[keys[index]] = (pk, str(values["status"]))
+                raws = [
+                    {
+                        "message_pk": pk,
+                        "codec": "zstd",
+                        "data": self._compressor.compress(raw),
+                        "stored_at": now,
+                        "expires_at": now + self.raw_retention,
+                    }
+                    for index, pk in zip(new_items, ids, strict=True)
+                    if (raw := items[index].raw) is not None
+                ]
+                if raws:
+                    session.execute(insert(RawRow), raws)
+            sightings = [
+                _sighting_values(item, known[key][0], now)
+                for item, key in zip(items, keys, strict=True)
+                if _sighting_key(item.ref) not in sighted
+            ]
+            if sightings:
+                session.execute(insert(SightingRow), sightings)
             if advance_to is not None:
                 ref = items[0].ref
                 cursor = session.get(CursorRow, (ref.mailbox, ref.folder))
@@ -193,7 +199,11 @@ class Store:
                     session.add(cursor)
                 cursor.uidvalidity = ref.uidvalidity
                 cursor.last_uid = max(cursor.last_uid or 0, advance_to)
-            return results
+            fresh = set(new_items)
+            return [
+                Recorded(known[key][0], index in fresh, known[key][1])
+                for index, key in enumerate(keys)
+            ]
 
     def known_paths(self, mailbox: str, paths: Iterable[str]) -> set[str]:
         """Which of ``paths`` the ledger has already seen from ``mailbox`` (file sources)."""
@@ -209,13 +219,48 @@ class Store:
         return found
 
     @staticmethod
-    def _ids_by_sha(session: Session, shas: set[str]) -> dict[str, int]:
-        found: dict[str, int] = {}
+    def _known_by_sha(session: Session, shas: set[str]) -> dict[str, tuple[int, str]]:
+        found: dict[str, tuple[int, str]] = {}
         for chunk in _chunks(sorted(shas), _IN_BATCH):
             rows = session.execute(
-                select(MessageRow.sha256, MessageRow.id).where(MessageRow.sha256.in_(chunk))
+                select(MessageRow.sha256, MessageRow.id, MessageRow.status).where(
+                    MessageRow.sha256.in_(chunk)
+                )
             )
-            found.update({sha: pk for sha, pk in rows if sha is not None})
+            found.update({sha: (pk, status) for sha, pk, status in rows if sha is not None})
+        return found
+
+    @staticmethod
+    def _sighted(session: Session, items: Sequence[Incoming]) -> set[tuple[object, ...]]:
+        """Which of the items' places (mailbox/folder/UIDVALIDITY/UID, or file) are recorded."""
+        found: set[tuple[object, ...]] = set()
+        groups: dict[tuple[str, str, int | None], list[int]] = {}
+        paths: dict[str, list[str]] = {}
+        for item in items:
+            ref = item.ref
+            if ref.uid is not None:
+                groups.setdefault((ref.mailbox, ref.folder, ref.uidvalidity), []).append(ref.uid)
+            elif ref.path is not None:
+                paths.setdefault(ref.mailbox, []).append(ref.path)
+        for (mailbox, folder, uidvalidity), uids in groups.items():
+            for uid_chunk in _chunks(uids, _IN_BATCH):
+                found_uids = session.execute(
+                    select(SightingRow.uid).where(
+                        SightingRow.mailbox == mailbox,
+                        SightingRow.folder == folder,
+                        SightingRow.uidvalidity == uidvalidity,
+                        SightingRow.uid.in_(uid_chunk),
+                    )
+                ).scalars()
+                found.update(("imap", mailbox, folder, uidvalidity, uid) for uid in found_uids)
+        for mailbox, names in paths.items():
+            for chunk in _chunks(names, _IN_BATCH):
+                rows = session.execute(
+                    select(SightingRow.path).where(
+                        SightingRow.mailbox == mailbox, SightingRow.path.in_(chunk)
+                    )
+                ).scalars()
+                found.update(("file", mailbox, path) for path in rows)
         return found
 
     @staticmethod
@@ -231,39 +276,6 @@ class Store:
                 SightingRow.uid == ref.uid,
             )
         ).scalar_one_or_none()
-
-    @staticmethod
-    def _has_sighting(session: Session, ref: MessageRef) -> bool:
-        if ref.uid is not None:
-            query = select(SightingRow.id).where(
-                SightingRow.mailbox == ref.mailbox,
-                SightingRow.folder == ref.folder,
-                SightingRow.uidvalidity == ref.uidvalidity,
-                SightingRow.uid == ref.uid,
-            )
-        else:
-            query = select(SightingRow.id).where(
-                SightingRow.mailbox == ref.mailbox, SightingRow.path == ref.path
-            )
-        return session.execute(query.limit(1)).first() is not None
-
-    @staticmethod
-    def _new_message(item: Incoming, sha: str | None, now: dt.datetime) -> MessageRow:
-        failed = item.failure is not None
-        return MessageRow(
-            message_id=item.message_id,
-            sha256=sha,
-            raw_size=len(item.raw) if item.raw is not None else item.ref.size,
-            received_at=item.received_at,
-            first_seen_at=now,
-            updated_at=now,
-            status="failed" if failed else "fetched",
-            error=item.failure,
-            error_class=item.failure_class,
-            attempts=1 if failed else 0,
-            quiet=item.quiet,
-            sent_at=item.sent_at,
-        )
 
     # -- processing ------------------------------------------------------------------------
 
@@ -320,12 +332,37 @@ class Store:
         is kept even when the message failed. Returns each message's new status.
         """
         now = utcnow()
-        statuses = []
+        pks = [pk for pk, _, _ in outcomes]
         with self._tx() as session:
+            rows = {
+                row.id: row
+                for chunk in _chunks(pks, _IN_BATCH)
+                for row in session.execute(
+                    select(MessageRow).where(MessageRow.id.in_(chunk))
+                ).scalars()
+            }
+            missing = set(pks) - set(rows)
+            if missing:
+                raise NotFound(", ".join(map(str, sorted(missing))))
+            parsed = [pk for pk, message, _ in outcomes if message is not None]
+            for chunk in _chunks(parsed, _IN_BATCH):
+                session.execute(delete(AttachmentRow).where(AttachmentRow.message_pk.in_(chunk)))
+            parts = [
+                _attachment_values(pk, ordinal, part)
+                for pk, message, _ in outcomes
+                if message is not None
+                for ordinal, part in enumerate(message.attachments, start=1)
+            ]
+            if parts:
+                session.execute(insert(AttachmentRow), parts)
+            statuses = []
             for pk, message, failure in outcomes:
-                row = self._row(session, pk)
+                row = rows[pk]
                 if message is not None:
-                    self._keep_parsed(session, row, message)
+                    row.message_id = row.message_id or message.message_id
+                    row.from_addr = message.from_[:320] or None
+                    row.subject = message.subject
+                    row.sent_at = row.sent_at or message.date
                 if failure is None:
                     row.status = "checked"
                     row.error = row.error_class = row.error_traceback = None
@@ -344,28 +381,6 @@ class Store:
             row = self._row(session, pk)
             _record_failure(row, failure, max_attempts, backoff, utcnow())
             return row.status
-
-    @staticmethod
-    def _keep_parsed(session: Session, row: MessageRow, message: Message) -> None:
-        session.execute(delete(AttachmentRow).where(AttachmentRow.message_pk == row.id))
-        for ordinal, part in enumerate(message.attachments, start=1):
-            session.add(
-                AttachmentRow(
-                    message_pk=row.id,
-                    ordinal=ordinal,
-                    filename=part.filename[:1000],
-                    content_type=part.content_type[:255],
-                    size=part.size,
-                    sha256=part.sha256,
-                    origin=part.origin[:1000],
-                    inline=part.inline,
-                    derived_name=part.derived_name,
-                )
-            )
-        row.message_id = row.message_id or message.message_id
-        row.from_addr = message.from_[:320] or None
-        row.subject = message.subject
-        row.sent_at = row.sent_at or message.date
 
     def reset_for_reprocess(
         self, ids: Sequence[int] | None = None, *, failed: bool = False
@@ -578,6 +593,59 @@ class _Transaction:
                     raise StoreError(f"database error ({type(exc).__name__})") from exc
         finally:
             session.close()
+
+
+def _attachment_values(pk: int, ordinal: int, part: Attachment) -> dict[str, object]:
+    return {
+        "message_pk": pk,
+        "ordinal": ordinal,
+        "filename": part.filename[:1000],
+        "content_type": part.content_type[:255],
+        "size": part.size,
+        "sha256": part.sha256,
+        "origin": part.origin[:1000],
+        "inline": part.inline,
+        "derived_name": part.derived_name,
+    }
+
+
+def _sighting_key(ref: MessageRef) -> tuple[object, ...]:
+    if ref.uid is not None:
+        return ("imap", ref.mailbox, ref.folder, ref.uidvalidity, ref.uid)
+    return ("file", ref.mailbox, ref.path)
+
+
+def _message_values(item: Incoming, sha: str, now: dt.datetime) -> dict[str, object]:
+    failed = item.failure is not None
+    return {
+        "message_id": item.message_id,
+        "sha256": None if sha.startswith("ref:") else sha,
+        "raw_size": len(item.raw) if item.raw is not None else item.ref.size,
+        "received_at": item.received_at,
+        "first_seen_at": now,
+        "updated_at": now,
+        "status": "failed" if failed else "fetched",
+        "error": item.failure,
+        "error_class": item.failure_class,
+        "attempts": 1 if failed else 0,
+        "quiet": item.quiet,
+        "sent_at": item.sent_at,
+    }
+
+
+def _sighting_values(item: Incoming, pk: int, now: dt.datetime) -> dict[str, object]:
+    ref = item.ref
+    return {
+        "message_pk": pk,
+        "mailbox": ref.mailbox,
+        "folder": ref.folder,
+        "uidvalidity": ref.uidvalidity,
+        "uid": ref.uid,
+        "path": ref.path,
+        "seen_at": now,
+        "action_pending": _action_text(item.action) if item.action else None,
+        "action_done_at": None,
+    }
 
 
 def _identity(item: Incoming) -> str | None:
