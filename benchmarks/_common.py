@@ -17,6 +17,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -33,6 +34,8 @@ RESULT_MARK = "BENCH-RESULT "
 HWM_MARK = "BENCH-PEAK-RSS-MB "
 #: The product code whose speed is measured (fingerprinted per run: see code_fingerprint).
 CODE_DIRS = ("intake", "parsers", "migrations")
+#: How often run_child samples the memory of the child's process tree.
+SAMPLE_SECONDS = 0.1
 MB = 1_000_000  # throughput and memory are quoted in decimal megabytes
 
 
@@ -150,26 +153,50 @@ def spread(values: Sequence[float], digits: int = 2) -> str:
 
 @dataclass(frozen=True)
 class ChildRun:
-    """One measured child process: wall time seen from outside, its own peak RSS, its report."""
+    """One measured child process: wall time seen from outside, memory, CPU, its report."""
 
     wall: float
     #: The child's own peak RSS (``VmHWM``, reported by ``benchmarks._hwm`` at its exit).
     peak_rss_mb: float
     data: dict[str, Any]
-    #: User + system CPU seconds of the child (steadier than wall time on a busy machine).
+    #: User + system CPU seconds of the child and its descendants (parse workers included):
+    #: the larger of ``wait4()``'s figure and the sampled per-process sum (see run_child).
     cpu: float
-    #: :func:`code_fingerprint` when the child started (it imports the product code then).
+    #: :func:`code_fingerprint` of the code tree the child ran.
     code: str
+    #: Peak of the summed RSS / PSS of the child and all its descendants (parse workers, a
+    #: fork server), sampled every SAMPLE_SECONDS. RSS counts shared pages once per process (an
+    #: upper bound); PSS shares them out (the fair total).
+    tree_rss_mb: float = 0.0
+    tree_pss_mb: float = 0.0
+    #: The most processes seen in the tree at once.
+    tree_processes: int = 1
 
 
-def code_fingerprint() -> str:
+def code_fingerprint(root: Path = ROOT) -> str:
     """A short hash of the product's source files, to notice code edited during a run."""
     digest = hashlib.sha256()
     for directory in CODE_DIRS:
-        for path in sorted((ROOT / directory).rglob("*.py")):
-            digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0")
+        for path in sorted((root / directory).rglob("*.py")):
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0")
             digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
+
+
+def snapshot_code(dest: Path) -> Path:
+    """Copy the product code and the benchmarks into ``dest``; children run from there.
+
+    The work tree is shared with people editing it; a copy taken once per benchmark run means
+    every measured process of that run executes the same code, and an edit made meanwhile can
+    neither mix versions nor break a run half-way (a parse worker importing a half-written
+    module). Children started with ``cwd=dest`` import from it: ``python -m`` puts the current
+    directory ahead of the editable install's path entry.
+    """
+    skip = shutil.ignore_patterns("__pycache__", ".cache", "results", "*.pyc")
+    for name in (*CODE_DIRS, "benchmarks"):
+        if (ROOT / name).is_dir():
+            shutil.copytree(ROOT / name, dest / name, ignore=skip)
+    return dest
 
 
 def run_child(
@@ -177,23 +204,31 @@ def run_child(
     args: Sequence[str],
     env: Mapping[str, str] | None = None,
     *,
+    code_root: Path = ROOT,
     expect_report: bool = True,
 ) -> ChildRun:
-    """Run ``python -m module ARGS`` in a fresh process and collect what it reports.
+    """Run ``python -m module ARGS`` in a fresh process (in ``code_root``) and collect results.
 
     The child runs under ``benchmarks._hwm``, which prints its own peak RSS at exit (see there
-    why ``ru_maxrss`` cannot be used). CPU time comes from ``wait4()``'s rusage for exactly this
-    child. The child reports its measurements with :func:`emit`; its stderr is passed through.
+    why ``ru_maxrss`` cannot be used); a thread here samples the memory and CPU time of its
+    whole process tree meanwhile. The child reports its measurements with :func:`emit`; its
+    stderr is passed through.
     """
     command = [sys.executable, "-m", "benchmarks._hwm", module, *args]
-    code = code_fingerprint()
+    code = code_fingerprint(code_root)
     merged = dict(os.environ)
     merged.update(env or {})
+    merged["PYTHONPATH"] = str(code_root)
     started = time.perf_counter()
-    proc = subprocess.Popen(command, cwd=ROOT, env=merged, stdout=subprocess.PIPE)
+    proc = subprocess.Popen(command, cwd=code_root, env=merged, stdout=subprocess.PIPE)
+    sampler = _TreeSampler(proc.pid)
+    sampler.start()
     assert proc.stdout is not None
-    out = proc.stdout.read()
-    proc.stdout.close()
+    try:
+        out = proc.stdout.read()
+    finally:
+        proc.stdout.close()
+        sampler.halt()
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - started
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -205,17 +240,107 @@ def run_child(
     peaks = [line[len(HWM_MARK) :] for line in lines if line.startswith(HWM_MARK)]
     if not peaks or peaks[-1] == "None":
         raise RuntimeError(f"{what} did not report its peak RSS")
-    peak, cpu = float(peaks[-1]), usage.ru_utime + usage.ru_stime
+    # wait4() counts the child and the descendants it waited for, exactly; a fork server's
+    # workers are reaped by the fork server, which nobody waits for, so their CPU would be
+    # missing. The sampled sum over the tree has them (each process less its last < 0.1 s).
+    peak = float(peaks[-1])
+    cpu = max(usage.ru_utime + usage.ru_stime, sum(sampler.cpu_by_pid.values()))
+
+    def result(data: dict[str, Any]) -> ChildRun:
+        tree_rss = max(sampler.rss_mb, peak)
+        return ChildRun(
+            wall, peak, data, cpu, code, tree_rss, sampler.pss_mb or peak, sampler.processes
+        )
+
     if not expect_report:
-        return ChildRun(wall, peak, {}, cpu, code)
+        return result({})
     if not reports:
         raise RuntimeError(f"{what} reported nothing")
     data: dict[str, Any] = json.loads(reports[-1])
-    return ChildRun(wall, peak, data, cpu, code)
+    imported = data.get("intake_from")
+    if imported and not Path(imported).is_relative_to(code_root):
+        raise RuntimeError(f"{what} imported intake from {imported}, not {code_root}")
+    return result(data)
+
+
+class _TreeSampler(threading.Thread):
+    """Samples the summed RSS and PSS of a process and all its descendants until halted."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.rss_mb = 0.0
+        self.pss_mb = 0.0
+        self.processes = 1
+        #: The most user + system CPU seconds seen for each process of the tree.
+        self.cpu_by_pid: dict[int, float] = {}
+        self._stop_event = threading.Event()
+
+    def halt(self) -> None:
+        self._stop_event.set()
+        self.join()
+
+    def run(self) -> None:
+        while not self._stop_event.wait(SAMPLE_SECONDS):
+            tree = _tree(self.pid)
+            pids = list(tree)
+            rss = pss = 0
+            for pid in pids:
+                rss_kb, pss_kb = _memory_kb(pid)
+                rss, pss = rss + rss_kb, pss + pss_kb
+                self.cpu_by_pid[pid] = max(self.cpu_by_pid.get(pid, 0.0), tree[pid])
+            self.rss_mb = max(self.rss_mb, rss * 1024 / MB)
+            self.pss_mb = max(self.pss_mb, pss * 1024 / MB)
+            self.processes = max(self.processes, len(pids))
+
+
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _tree(root: int) -> dict[int, float]:
+    """``root`` and every live descendant of it, from /proc, with its CPU seconds so far."""
+    children: dict[int, list[int]] = {}
+    cpu: dict[int, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        pid = int(entry.name)
+        children.setdefault(int(fields[1]), []).append(pid)
+        cpu[pid] = (int(fields[11]) + int(fields[12])) / _TICKS  # utime + stime
+    found: dict[int, float] = {}
+    todo = [root]
+    while todo:
+        pid = todo.pop()
+        found[pid] = cpu.get(pid, 0.0)
+        todo.extend(children.get(pid, ()))
+    return found
+
+
+def _memory_kb(pid: int) -> tuple[int, int]:
+    """(Rss, Pss) of one process in KiB, or zeros if it is gone or a zombie."""
+    rss = pss = 0
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Rss:"):
+                rss = int(line.split()[1])
+            elif line.startswith("Pss:"):
+                pss = int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return rss, pss
 
 
 def emit(data: Mapping[str, Any]) -> None:
     """Report a child's measurements to :func:`run_child` (one marked JSON line on stdout)."""
+    data = dict(data)
+    intake = sys.modules.get("intake")
+    if intake is not None and getattr(intake, "__file__", None):
+        data["intake_from"] = str(intake.__file__)  # run_child checks it is the snapshot
     print(RESULT_MARK + json.dumps(data), flush=True)
 
 

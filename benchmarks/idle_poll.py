@@ -43,12 +43,14 @@ from benchmarks._common import (
     log,
     markdown_table,
     run_child,
+    snapshot_code,
     write_results,
 )
 
 if TYPE_CHECKING:
     from intake.sources.base import Fetched, FolderState, MessageRef, PostAction
     from intake.sources.imap import ImapSource
+    from intake.store.ledger import Store
 
 MODULE = "benchmarks.idle_poll"
 MAILBOX = "cspoc"
@@ -113,7 +115,26 @@ def _bare_client(box: Any, password: str) -> Any:
     return imap
 
 
-def child_idle(config: Path, n_open: int, n_whole: int, n_scan: int) -> None:
+def seed_cursor(store: Store, folder: str, uidvalidity: int, last_uid: int) -> None:
+    """Put the ledger's cursor for ``folder`` at ``last_uid``, as if onboarding had finished."""
+    from sqlalchemy import update
+
+    from intake.store.models import CursorRow
+
+    store.reset_cursor(MAILBOX, folder, uidvalidity)
+    # The store has no public "set the cursor" (record_batch advances it only with a non-empty
+    # batch), so one UPDATE of the row reset_cursor just made.
+    with store.engine.begin() as conn:
+        conn.execute(
+            update(CursorRow)
+            .where(CursorRow.mailbox == MAILBOX, CursorRow.folder == folder)
+            .values(last_uid=last_uid)
+        )
+    cursor = store.cursor(MAILBOX, folder)
+    assert (cursor.uidvalidity, cursor.last_uid) == (uidvalidity, last_uid)
+
+
+def child_idle(config: Path, seed: str, n_open: int, n_whole: int, n_scan: int) -> None:
     from intake import pipeline
     from intake.config import load
     from intake.service import imap_source, open_store, pipeline_settings, poll_mailbox
@@ -124,6 +145,8 @@ def child_idle(config: Path, n_open: int, n_whole: int, n_scan: int) -> None:
     (folder,) = box.folders
     password = os.environ[PASSWORD_ENV]
     store = open_store(settings)
+    uidvalidity, last_uid = (int(part) for part in seed.split(":"))
+    seed_cursor(store, folder, uidvalidity, last_uid)
     psettings = pipeline_settings(settings, box)
 
     # The cursor must already be at the end: a real poll then finds nothing.
@@ -232,45 +255,22 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--name", default="idle_poll", help="results/<name>.md")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--config", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--seed", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        child_idle(args.config, args.open_n, args.whole_n, args.scan_n)
+        child_idle(args.config, args.seed, args.open_n, args.whole_n, args.scan_n)
         return
     run_parent(args, sorted({int(s) for s in args.sizes.split(",")}))
 
 
-def seed_cursor(settings: Any, folder: str, uidvalidity: int, last_uid: int) -> None:
-    """Put the ledger's cursor for ``folder`` at ``last_uid``, as if onboarding had finished."""
-    from sqlalchemy import update
-
-    from intake.service import open_store
-    from intake.store.models import CursorRow
-
-    store = open_store(settings)
-    try:
-        store.reset_cursor(MAILBOX, folder, uidvalidity)
-        # The store has no public "set the cursor" (record_batch advances it only with a
-        # non-empty batch), so one UPDATE of the row reset_cursor just made.
-        with store.engine.begin() as conn:
-            conn.execute(
-                update(CursorRow)
-                .where(CursorRow.mailbox == MAILBOX, CursorRow.folder == folder)
-                .values(last_uid=last_uid)
-            )
-        cursor = store.cursor(MAILBOX, folder)
-        assert (cursor.uidvalidity, cursor.last_uid) == (uidvalidity, last_uid)
-    finally:
-        store.close()
-
-
 def run_parent(args: argparse.Namespace, sizes: list[int]) -> None:
     from tests.support.dovecot import DovecotServer
-    from tests.support.settings import settings_for, write_config
+    from tests.support.settings import write_config
 
     corpus = build_corpus(max(sizes), seed=7, attach_ratio=0.0)
     header = environment()
     results: dict[int, dict[str, list[float]]] = {}
-    rss: dict[int, float] = {}
+    rss: dict[int, ChildRun] = {}
     process_runs: dict[int, list[float]] = {}
     process_rss: dict[int, list[float]] = {}
     children: list[ChildRun] = []
@@ -279,6 +279,7 @@ def run_parent(args: argparse.Namespace, sizes: list[int]) -> None:
         DovecotServer() as server,
     ):
         scratch = Path(scratch_name)
+        code_root = snapshot_code(scratch / "code")
         env = {PASSWORD_ENV: server.password}
         for size in sizes:
             folder = f"Idle{size}"
@@ -294,21 +295,26 @@ def run_parent(args: argparse.Namespace, sizes: list[int]) -> None:
             uidnext, uidvalidity = int(status[b"UIDNEXT"]), int(status[b"UIDVALIDITY"])
             url = f"sqlite:///{scratch / f'ledger-{size}.db'}"
             mailbox = {"tls": args.tls, "folders": (folder,)}
-            seed_cursor(settings_for(server, url, **mailbox), folder, uidvalidity, uidnext - 1)
             config = write_config(scratch / f"intake-{size}.toml", server, url, **mailbox)
             log(f"{folder}: measuring in a child process")
-            run = run_child(MODULE, [*_child_args(args), "--config", str(config)], env)
+            argv = [*_child_args(args), "--config", str(config), "--seed"]
+            argv.append(f"{uidvalidity}:{uidnext - 1}")
+            run = run_child(MODULE, argv, env, code_root=code_root)
             assert run.data["last_uid"] == uidnext - 1
             children.append(run)
-            results[size], rss[size] = run.data["times_ms"], run.peak_rss_mb
+            results[size], rss[size] = run.data["times_ms"], run
             log(f"{folder}: fresh `intake poll` processes")
             for _ in range(args.process_n):
                 proc = run_child(
-                    "intake", ["--config", str(config), "poll"], env, expect_report=False
+                    "intake",
+                    ["--config", str(config), "poll"],
+                    env,
+                    code_root=code_root,
+                    expect_report=False,
                 )
                 children.append(proc)
                 process_runs.setdefault(size, []).append(proc.wall * 1000)
-                process_rss.setdefault(size, []).append(proc.peak_rss_mb)
+                process_rss.setdefault(size, []).append(proc.tree_rss_mb)
     report(
         args, sizes, results, rss, process_runs, process_rss, header + "\n" + code_note(children)
     )
@@ -327,7 +333,7 @@ def report(
     args: argparse.Namespace,
     sizes: list[int],
     results: dict[int, dict[str, list[float]]],
-    rss: dict[int, float],
+    rss: dict[int, ChildRun],
     process_runs: dict[int, list[float]],
     process_rss: dict[int, list[float]],
     header: str,
@@ -354,7 +360,11 @@ def report(
                 "(informational)",
             ]
         )
-    memory = ", ".join(f"{size:,}: {rss[size]:.0f} MB" for size in sizes)
+    memory = ", ".join(
+        f"{size:,}: {rss[size].peak_rss_mb:.0f} MB (process tree Σ RSS {rss[size].tree_rss_mb:.0f}"
+        f" MB, {rss[size].tree_processes} processes)"
+        for size in sizes
+    )
     process_memory = ", ".join(
         f"{size:,}: {Spread.of(process_rss[size]).median:.0f} MB" for size in process_rss
     )
@@ -372,7 +382,7 @@ def report(
                 [
                     f"- peak RSS (`VmHWM`) of the measuring child, which holds every connection "
                     f"and the anti-pattern's UID sets: {memory}; of a fresh `intake poll` "
-                    f"process: {process_memory or '-'}.",
+                    f"(process tree Σ RSS, median): {process_memory or '-'}.",
                     "- 'on an open connection': `pipeline.poll` is given the logged-in source "
                     "with its `with` made a no-op (it otherwise connects and logs out each "
                     "call); it still does everything else a poll does (unfinished-message query, "

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from types import TracebackType
 
 from intake import checks
-from intake.errors import MalformedMessage, MessageError, WorkerCrashed
+from intake.errors import MalformedMessage, MessageError, RawExpired, WorkerCrashed
 from intake.messages import Message, parse_message
 from intake.store.ledger import Store
 from intake.store.records import Failure
@@ -63,12 +63,12 @@ def examine(pk: int, raw: bytes) -> Outcome:
 
 def examine_stored(store: Store, pks: Sequence[int]) -> list[Outcome]:
     """Examine messages from their raw copies in the ledger."""
+    raws = store.raw_copies(pks)
     outcomes = []
     for pk in pks:
-        try:
-            raw = store.load(pk).raw
-        except MessageError as err:  # the raw copy has expired: say so on the row
-            outcomes.append(Outcome(pk, None, Failure.of(err, transient=err.transient)))
+        raw = raws.pop(pk, None)
+        if raw is None:  # the raw copy has expired: say so on the row
+            outcomes.append(Outcome(pk, None, Failure.of(RawExpired(str(pk)), transient=False)))
             continue
         outcomes.append(_lighten(examine(pk, raw)))
     return outcomes

@@ -319,6 +319,17 @@ class Store:
             data = self._decompressor.decompress(raw.data)
             return StoredMessage(pk, data, row.received_at, row.quiet, source)
 
+    def raw_copies(self, pks: Sequence[int]) -> dict[int, bytes]:
+        """The raw bytes of each message that still has its copy, in one query."""
+        found: dict[int, bytes] = {}
+        with self._tx(read=True) as session:
+            for chunk in _chunks(list(pks), _IN_BATCH):
+                rows = session.execute(
+                    select(RawRow.message_pk, RawRow.data).where(RawRow.message_pk.in_(chunk))
+                )
+                found.update((pk, self._decompressor.decompress(data)) for pk, data in rows)
+        return found
+
     def save_outcomes(
         self,
         outcomes: Sequence[tuple[int, Message | None, Failure | None]],
