@@ -196,8 +196,9 @@ class Examiner:
     def _ensure_pool(self) -> ProcessPoolExecutor:
         if self._pool is None:
             # forkserver: workers start clean (no copied threads, locks or database connections).
+            # Nothing is preloaded, so the fork server starts at once and each worker imports
+            # the parser itself, off the poller's critical path.
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["intake.workers"])
             self._pool = ProcessPoolExecutor(
                 max_workers=self.workers,
                 mp_context=context,
