@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import signal
+from pathlib import Path
 
 import pytest
 
@@ -60,3 +63,37 @@ def test_an_expired_raw_copy_is_a_clear_failure(store: Store) -> None:
         examiner.submit(ids)
         (outcome,) = examiner.drain()
     assert outcome.failure is not None and "expired" in outcome.failure.reason
+
+
+def test_a_worker_that_dies_fails_its_messages_for_retry_and_the_next_pool_works(
+    store: Store,
+) -> None:
+    """GIVEN messages handed to the parse workers WHEN every worker is killed before it
+    answers THEN those messages come back failed (transient, so retried), and later work goes
+    to a fresh pool."""
+    mail = synthetic.demo_corpus(seed=4, start=dt.date(2026, 11, 16))[:6]
+    ids = stored(store, mail)
+    with Examiner(store, 2) as examiner:
+        examiner.submit(ids[:3])
+        for pid in _grandchildren():
+            os.kill(pid, signal.SIGKILL)
+        crashed = examiner.drain()
+        assert sorted(o.pk for o in crashed) == ids[:3]
+        for outcome in crashed:
+            assert outcome.failure is not None and outcome.failure.transient
+            assert "worker stopped" in outcome.failure.reason
+        examiner.submit(ids[3:])
+        later = examiner.drain()
+    assert [o.failure for o in later] == [None, None, None]
+
+
+def _grandchildren() -> list[int]:
+    """The fork server's children: the parse workers of this test process."""
+
+    def children(pid: int) -> list[int]:
+        path = Path(f"/proc/{pid}/task/{pid}/children")
+        return [int(k) for k in path.read_text().split()] if path.exists() else []
+
+    found = [grand for child in children(os.getpid()) for grand in children(child)]
+    assert found, "no parse workers were started"
+    return found
