@@ -13,6 +13,7 @@ import dataclasses
 import logging
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from collections.abc import Sequence
@@ -91,6 +92,8 @@ def _start_worker(url: str, poller_pid: int) -> None:
     global _worker_store
     # Parsing yields to the poller: fetching and storing mail never waits for a busy parser.
     os.nice(10)
+    # Ctrl-C reaches the whole process group; the poller decides when work stops, not each worker.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _worker_store = Store.open(url, auto_upgrade=False)
     threading.Thread(target=_exit_with_poller, args=(poller_pid,), daemon=True).start()
 
