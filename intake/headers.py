@@ -13,9 +13,13 @@ from dataclasses import dataclass
 from email.parser import BytesHeaderParser
 from email.policy import compat32
 
+from mailparser.dates import parse_mail_date
+
 #: Headers beyond this are ignored here; the full parse reports an over-long header block.
 MAX_HEADER_BYTES = 256 * 1024
 _END_OF_HEADERS = re.compile(rb"\r?\n\r?\n")
+#: A line break that continues a folded header.
+_FOLDING = re.compile(r"\r?\n(?=[ \t])|\r(?=[ \t])")
 
 
 @dataclass(frozen=True)
@@ -42,7 +46,7 @@ def peek(raw: bytes) -> Peek:
         date = parse_date(headers.get("Date"))
         received = None
         for value in headers.get_all("Received") or []:
-            received = parse_date(str(value).rpartition(";")[2])
+            received = received_time(value)
             break  # only the topmost (newest) hop counts
         return Peek(message_id, received or date, date)
     except Exception:
@@ -60,16 +64,35 @@ def _clean_message_id(value: object) -> str | None:
 
 
 def parse_date(value: object) -> dt.datetime | None:
-    """An RFC 5322 date as an aware datetime, or ``None``."""
+    """An RFC 5322 date as an aware UTC datetime, or ``None``.
+
+    mail-parser's strict reader first, then the stdlib's lax one; "-0000" (UTC, local zone
+    unknown) and a missing zone are read as UTC.
+    """
     if value is None:
         return None
-    text = " ".join(str(value).split())
-    if not text:
+    text = _FOLDING.sub("", str(value)).strip()
+    if not text or len(text) > 1024:
         return None
     try:
-        parsed = email.utils.parsedate_to_datetime(text)
+        strict = parse_mail_date(text).value
+    except Exception:
+        strict = None
+    if isinstance(strict, dt.datetime) and strict.tzinfo is not None:
+        return strict.astimezone(dt.UTC)
+    try:
+        lax = email.utils.parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError, OverflowError):
         return None
-    if parsed.tzinfo is None:  # "-0000" means UTC with unknown local zone (RFC 5322 3.3)
-        parsed = parsed.replace(tzinfo=dt.UTC)
-    return parsed
+    if lax.tzinfo is None:
+        lax = lax.replace(tzinfo=dt.UTC)
+    try:
+        return lax.astimezone(dt.UTC)
+    except (OverflowError, ValueError):
+        return None
+
+
+def received_time(value: object) -> dt.datetime | None:
+    """The timestamp of one ``Received:`` header (after its last ';'), or ``None``."""
+    stamp = _FOLDING.sub("", str(value)).rpartition(";")
+    return parse_date(stamp[2]) if stamp[1] else None

@@ -63,14 +63,15 @@ from datetime import UTC, datetime
 from email import message_from_bytes
 from email.message import Message as EmailMessage
 from email.parser import BytesParser
-from email.utils import getaddresses, parsedate_to_datetime
+from email.utils import getaddresses
 from typing import Any
 
 import mailparser
-from mailparser.dates import parse_mail_date
 from mailparser.exceptions import MailParserRecursionError
 from tnefparse.codepage import Codepage
 from tnefparse.tnef import TNEF
+
+from intake.headers import parse_date, received_time
 
 __all__ = ["Attachment", "Limits", "Message", "parse_message"]
 
@@ -455,29 +456,6 @@ def _raw_headers(part: EmailMessage) -> dict[str, list[str]]:
     for name, value in part.raw_items():
         headers.setdefault(str(name).lower(), []).append(str(value))
     return headers
-
-
-def _parse_datetime(value: str) -> datetime | None:
-    """RFC 5322 date via mail-parser's strict reader, then the stdlib's lax one; aware, UTC."""
-    value = _FOLDING.sub("", value).strip()
-    if not value or len(value) > 1024:
-        return None
-    try:
-        result = parse_mail_date(value).value
-    except Exception:
-        result = None
-    if isinstance(result, datetime):
-        return result.astimezone(UTC)
-    try:
-        lax = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None
-    if lax.tzinfo is None:
-        lax = lax.replace(tzinfo=UTC)
-    try:
-        return lax.astimezone(UTC)
-    except (OverflowError, ValueError):
-        return None
 
 
 def _html_to_text(src: str) -> str:
@@ -1156,8 +1134,7 @@ class _Reader:
         date = self.date(mail, headers)
         received_at = None
         if headers.get("received"):
-            stamp = _FOLDING.sub("", headers["received"][0]).rpartition(";")
-            received_at = _parse_datetime(stamp[2]) if stamp[1] else None
+            received_at = received_time(headers["received"][0])
             if received_at is None:
                 self.warn("received-date-unreadable")
         text = "\n\n".join(t.replace("\r\n", "\n").replace("\r", "\n") for t in self.found.plain)
@@ -1212,7 +1189,7 @@ class _Reader:
         value = getattr(mail, "date", None) if mail is not None else None
         if isinstance(value, datetime) and value.tzinfo is not None:
             return value.astimezone(UTC)
-        parsed = _parse_datetime(headers["date"][0])
+        parsed = parse_date(headers["date"][0])
         if parsed is None:
             self.warn("date-unreadable")
         return parsed
