@@ -1,0 +1,371 @@
+"""Word (.docx) → :class:`~parsers.layout.Layout`.
+
+python-docx opens the package (relationships, the main part wherever it lives); the body is then
+walked directly in its XML, because the things forms are made of are not in python-docx's API:
+
+* content controls (``w:sdt``): text, drop-downs and dates, where an unfilled control shows its
+  placeholder (``w:showingPlcHdr``) and so counts as empty; ``w14:checkbox`` controls;
+* legacy form fields: ``FORMCHECKBOX`` (ticked state in ``w:ffData``) and ``FORMTEXT`` (the value
+  sits between the field's ``separate`` and ``end`` marks; the instruction text is skipped);
+* struck-through (``w:strike``/``w:dstrike``), deleted (``w:del``) and hidden (``w:vanish``)
+  text, which is left out: a person striking out "No" has answered "Yes";
+* merged cells (``w:gridSpan``, ``w:vMerge``), nested tables, and text boxes.
+
+Before python-docx sees the bytes, :func:`parsers.archive.check_zip` refuses zip bombs and broken
+archives; python-docx's XML parser does not resolve entities.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+
+from lxml import etree
+
+from parsers import archive
+from parsers.base import ReadLimits, Unreadable
+from parsers.layout import (
+    TICKED,
+    UNTICKED,
+    Block,
+    Cell,
+    Layout,
+    Paragraph,
+    Table,
+    clean_line,
+    clean_text,
+    normalise_boxes,
+)
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
+_MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+
+
+def _q(tag: str) -> str:
+    return f"{{{_W}}}{tag}"
+
+
+P, R, T, TBL, TR, TC, SDT = (_q(t) for t in ("p", "r", "t", "tbl", "tr", "tc", "sdt"))
+SDT_CONTENT, SDT_PR = _q("sdtContent"), _q("sdtPr")
+TAB, BR, CR, SYM, FLD_CHAR = _q("tab"), _q("br"), _q("cr"), _q("sym"), _q("fldChar")
+DEL, MOVE_FROM, INS, MOVE_TO = _q("del"), _q("moveFrom"), _q("ins"), _q("moveTo")
+HYPERLINK, SMART_TAG, FLD_SIMPLE, CUSTOM_XML = (
+    _q("hyperlink"),
+    _q("smartTag"),
+    _q("fldSimple"),
+    _q("customXml"),
+)
+NO_BREAK_HYPHEN, SOFT_HYPHEN = _q("noBreakHyphen"), _q("softHyphen")
+TXBX_CONTENT, DRAWING, PICT = _q("txbxContent"), _q("drawing"), _q("pict")
+ALTERNATE, CHOICE = f"{{{_MC}}}AlternateContent", f"{{{_MC}}}Choice"
+W_VAL = _q("val")
+_OFF = {"0", "false", "off", "none"}
+_HEADING_STYLE = re.compile(r"^(?:heading|kop|titre|berschrift)\s*(\d)$", re.IGNORECASE)
+_SKIP_IN_RUN = {_q("instrText"), _q("delText"), _q("footnoteReference"), _q("commentReference")}
+
+
+def read(data: bytes, limits: ReadLimits, *, filename: str = "") -> Layout:
+    """Read a DOCX; raises :class:`Unreadable` for anything that is not a sound Word file."""
+    import docx as python_docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    archive.check_zip(data, limits)
+    try:
+        document = python_docx.Document(io.BytesIO(data))
+    except (PackageNotFoundError, KeyError, zipfile.BadZipFile, ValueError) as err:
+        raise Unreadable(f"corrupt: not a Word document ({type(err).__name__})") from err
+    except etree.XMLSyntaxError as err:
+        raise Unreadable("corrupt: broken XML") from err
+    walker = _Walker()
+    blocks: list[Block] = []
+    try:
+        for section in document.sections[:1]:
+            header = section.header
+            if not header.is_linked_to_previous:
+                blocks.extend(_as_heading(walker.blocks(header._element)))
+        blocks.extend(walker.blocks(document.element.body))
+        title = clean_line(document.core_properties.title or "")
+    except (KeyError, ValueError, etree.XMLSyntaxError) as err:
+        raise Unreadable(f"corrupt: {type(err).__name__}") from err
+    return Layout(tuple(blocks), pages=_pages(walker.page_breaks), title=title)
+
+
+def _as_heading(blocks: Iterator[Block]) -> Iterator[Block]:
+    """Header text (often the form's own title) as top-level headings; header tables as they are."""
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            yield Paragraph(block.text, heading=block.heading or 1, bold=block.bold)
+        else:
+            yield block
+
+
+def _pages(breaks: int) -> int:
+    """Pages as far as the body says (explicit breaks); Word's own count is not trustworthy."""
+    return breaks + 1
+
+
+class _Walker:
+    """Turns body XML into blocks; counts explicit page breaks on the way."""
+
+    def __init__(self) -> None:
+        self.page_breaks = 0
+
+    def blocks(self, container: etree._Element) -> Iterator[Block]:
+        for child in container:
+            tag = child.tag
+            if tag == P:
+                paragraph = self.paragraph(child)
+                if paragraph is not None:
+                    yield paragraph
+            elif tag == TBL:
+                table = self.table(child)
+                if table.rows:
+                    yield table
+            elif tag == SDT:
+                content = child.find(SDT_CONTENT)
+                if content is not None and not _showing_placeholder(child):
+                    yield from self.blocks(content)
+            elif tag == CUSTOM_XML or tag == INS or tag == MOVE_TO:
+                yield from self.blocks(child)
+
+    # --- paragraphs --------------------------------------------------------------------------
+
+    def paragraph(self, p: etree._Element) -> Paragraph | None:
+        parts: list[str] = []
+        state = _RunState()
+        self._inline(p, parts, state)
+        text = clean_text("".join(parts))
+        if not text:
+            return None
+        return Paragraph(text, heading=_heading_level(p), bold=state.all_bold)
+
+    def _inline(self, node: etree._Element, out: list[str], state: _RunState) -> None:
+        for child in node:
+            tag = child.tag
+            if tag == R:
+                self._run(child, out, state)
+            elif tag == SDT:
+                self._inline_sdt(child, out, state)
+            elif tag in (DEL, MOVE_FROM):
+                continue
+            elif tag in (HYPERLINK, SMART_TAG, FLD_SIMPLE, CUSTOM_XML, INS, MOVE_TO, SDT_CONTENT):
+                self._inline(child, out, state)
+            elif tag == P:  # paragraphs inside text boxes or block-level content
+                self._inline(child, out, state)
+                out.append("\n")
+
+    def _inline_sdt(self, sdt: etree._Element, out: list[str], state: _RunState) -> None:
+        props = sdt.find(SDT_PR)
+        if props is not None:
+            box = props.find(f"{{{_W14}}}checkbox")
+            if box is not None:
+                checked = box.find(f"{{{_W14}}}checked")
+                on = checked is not None and checked.get(f"{{{_W14}}}val", "1") not in _OFF
+                out.append(TICKED if on else UNTICKED)
+                return
+            if props.find(_q("showingPlcHdr")) is not None:
+                return
+        content = sdt.find(SDT_CONTENT)
+        if content is not None:
+            self._inline(content, out, state)
+
+    def _run(self, r: etree._Element, out: list[str], state: _RunState) -> None:
+        props = r.find(_q("rPr"))
+        struck = props is not None and (
+            _on(props.find(_q("strike")))
+            or _on(props.find(_q("dstrike")))
+            or _on(props.find(_q("vanish")))
+        )
+        bold = props is not None and _on(props.find(_q("b")))
+        for child in r:
+            tag = child.tag
+            if tag == FLD_CHAR:
+                self._field_char(child, out, state)
+                continue
+            if state.field_box is not None and state.in_field_result:
+                continue  # a FORMCHECKBOX's displayed result: its state is already written
+            if state.in_field_code:
+                continue
+            if tag == T:
+                if struck:
+                    continue
+                text = child.text or ""
+                if text.strip():
+                    state.saw_text(bold)
+                out.append(text)
+            elif tag == TAB:
+                out.append("\t")
+            elif tag == BR:
+                if child.get(_q("type")) == "page":
+                    self.page_breaks += 1
+                out.append("\n")
+            elif tag == CR:
+                out.append("\n")
+            elif tag == NO_BREAK_HYPHEN:
+                out.append("-")
+            elif tag == SYM and not struck:
+                out.append(_symbol(child))
+            elif tag in _SKIP_IN_RUN:
+                continue
+            elif tag in (ALTERNATE, DRAWING, PICT):
+                # Text boxes: in a drawing, or in mc:Choice (mc:Fallback repeats them).
+                scope = child.find(CHOICE) if tag == ALTERNATE else child
+                if scope is not None:
+                    for box in scope.iter(TXBX_CONTENT):
+                        for p in box.iter(P):
+                            self._inline(p, out, state)
+                            out.append("\n")
+            elif tag == _q("lastRenderedPageBreak"):
+                continue
+
+    def _field_char(self, fld: etree._Element, out: list[str], state: _RunState) -> None:
+        kind = fld.get(_q("fldCharType"))
+        if kind == "begin":
+            state.depth += 1
+            state.in_field_code = True
+            data = fld.find(_q("ffData"))
+            box = data.find(_q("checkBox")) if data is not None else None
+            if box is not None:
+                checked = box.find(_q("checked"))
+                if checked is None:
+                    checked = box.find(_q("default"))
+                on = checked is not None and checked.get(W_VAL, "1") not in _OFF
+                out.append(TICKED if on else UNTICKED)
+                state.field_box = state.depth
+        elif kind == "separate":
+            state.in_field_code = False
+            state.in_field_result = state.field_box == state.depth
+        elif kind == "end":
+            if state.field_box == state.depth:
+                state.field_box = None
+            state.depth = max(0, state.depth - 1)
+            state.in_field_code = False
+            state.in_field_result = False
+        # A checkbox field has no "separate": its end closes the code part.
+        if kind == "begin" and state.field_box == state.depth:
+            state.in_field_code = True
+
+    # --- tables ------------------------------------------------------------------------------
+
+    def table(self, tbl: etree._Element) -> Table:
+        rows: list[tuple[Cell, ...]] = []
+        for tr in _children(tbl, TR):
+            cells = tuple(self.cell(tc) for tc in _children(tr, TC))
+            if cells:
+                rows.append(cells)
+        return Table(tuple(rows))
+
+    def cell(self, tc: etree._Element) -> Cell:
+        props = tc.find(_q("tcPr"))
+        span, continued, shaded = 1, False, False
+        if props is not None:
+            grid_span = props.find(_q("gridSpan"))
+            if grid_span is not None:
+                try:
+                    span = max(1, int(grid_span.get(W_VAL, "1")))
+                except ValueError:
+                    span = 1
+            merge = props.find(_q("vMerge"))
+            if merge is not None and merge.get(W_VAL, "continue") == "continue":
+                continued = True
+            shade = props.find(_q("shd"))
+            if shade is not None:
+                fill = (shade.get(_q("fill")) or "auto").lower()
+                shaded = fill not in {"auto", "ffffff", "none", ""}
+        lines: list[str] = []
+        tables: list[Table] = []
+        bold_all = True
+        any_text = False
+        for block in self.blocks(tc):
+            if isinstance(block, Paragraph):
+                lines.append(block.text)
+                any_text = True
+                bold_all = bold_all and block.bold
+            else:
+                tables.append(block)
+        text = "" if continued else "\n".join(lines)
+        return Cell(
+            text=text,
+            span=span,
+            continued=continued,
+            emphasised=shaded or (any_text and bold_all),
+            tables=tuple(tables),
+        )
+
+
+class _RunState:
+    """What the run walker carries across runs of one paragraph (fields span several runs)."""
+
+    def __init__(self) -> None:
+        self.depth = 0
+        self.in_field_code = False
+        self.in_field_result = False
+        self.field_box: int | None = None
+        self._bold_runs = 0
+        self._text_runs = 0
+
+    def saw_text(self, bold: bool) -> None:
+        self._text_runs += 1
+        self._bold_runs += bold
+
+    @property
+    def all_bold(self) -> bool:
+        return self._text_runs > 0 and self._bold_runs == self._text_runs
+
+
+def _children(node: etree._Element, tag: str) -> Iterator[etree._Element]:
+    """``tag`` children of ``node``, looking through content controls and custom XML wrappers."""
+    for child in node:
+        if child.tag == tag:
+            yield child
+        elif child.tag == SDT:
+            content = child.find(SDT_CONTENT)
+            if content is not None:
+                yield from _children(content, tag)
+        elif child.tag in (CUSTOM_XML, INS, MOVE_TO):
+            yield from _children(child, tag)
+
+
+def _on(element: etree._Element | None) -> bool:
+    """A toggle property (``<w:b/>``, ``<w:strike w:val="0"/>``) is on."""
+    return element is not None and element.get(W_VAL, "true").lower() not in _OFF
+
+
+def _showing_placeholder(sdt: etree._Element) -> bool:
+    props = sdt.find(SDT_PR)
+    return props is not None and props.find(_q("showingPlcHdr")) is not None
+
+
+def _heading_level(p: etree._Element) -> int:
+    props = p.find(_q("pPr"))
+    if props is None:
+        return 0
+    style = props.find(_q("pStyle"))
+    if style is not None:
+        name = (style.get(W_VAL) or "").replace(" ", "")
+        if name.lower() in {"title", "subtitle"}:
+            return 1
+        match = _HEADING_STYLE.match(name)
+        if match:
+            return int(match.group(1))
+    outline = props.find(_q("outlineLvl"))
+    if outline is not None:
+        try:
+            return int(outline.get(W_VAL, "9")) + 1 if int(outline.get(W_VAL, "9")) < 9 else 0
+        except ValueError:
+            return 0
+    return 0
+
+
+def _symbol(sym: etree._Element) -> str:
+    """A ``w:sym`` (Wingdings and friends) as the box glyph it draws, or nothing."""
+    code = sym.get(_q("char")) or ""
+    try:
+        char = chr(int(code, 16))
+    except ValueError:
+        return ""
+    glyph = normalise_boxes(char)
+    return glyph if glyph in (TICKED, UNTICKED) else ""

@@ -1,0 +1,803 @@
+"""Reading a referral form: a :class:`~parsers.layout.Layout` in, the contract's fields out.
+
+Two passes. The *walk* goes through the blocks in reading order, keeps track of which section it
+is in (child, referrer, parents, concerns…), and collects what the form says as raw pieces:
+
+* label/value pairs, however they are laid out: side by side in a row (two or four columns),
+  label above value (in the next row, or the next paragraph), "Label: value" in one line or
+  cell, label and value on separate lines of one cell;
+* records from grids (a header row of labels and one row per person);
+* ticked and unticked options of tick lists.
+
+The *assembly* then gives each piece its meaning (:mod:`parsers.labels`), types its value
+(:mod:`parsers.values`), builds the children, the concerns and the confidences. Nothing here
+knows any particular template: it reads labels by meaning and layouts by shape.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from parsers import concerns as narrative_concerns
+from parsers import values
+from parsers.fields import (
+    CONCERN_CODES,
+    FIELD_NAMES,
+    FIELD_TYPES,
+    ChildRecord,
+    FieldValue,
+    ParsedAttachment,
+)
+from parsers.labels import (
+    Label,
+    concern_of_option,
+    field_for,
+    meaning,
+    section_of,
+    strip_numbering,
+    tokens,
+)
+from parsers.layout import Block, Cell, Layout, Paragraph, Table
+
+#: Sections whose labels are about one person (the rest leave a slot to its default person).
+_PERSON_SECTIONS = {"child": "child", "referrer": "referrer", "carer": "carer", "other": "other"}
+#: Fields a referral form should always give; a missing one is worth a warning.
+_CORE = (
+    "referrer_name",
+    "referrer_phone",
+    "referrer_email",
+    "child_forenames",
+    "child_surname",
+    "child_dob",
+    "concern_narrative",
+)
+_CHILD_SLOTS = ("forenames", "surname", "name", "dob", "gender", "address", "postcode")
+_VALUE_SHAPE = re.compile(
+    r"^\s*(?:\d[\d\s/.:-]{4,}|[\w.+'-]+@[\w.-]+|[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2})\s*$", re.I
+)
+_CHILD_NUMBER = re.compile(r"\b(?:child|young person|sibling)\s*(?:no\.?\s*)?(\d)\b|\b(second|third|fourth)\b", re.I)  # noqa: E501
+
+
+@dataclass
+class _Piece:
+    """One label/value pair as found, with where it was found."""
+
+    label: str
+    value: str
+    section: str | None
+    child_block: int
+
+
+@dataclass
+class _Tick:
+    option: str
+    on: bool
+    section: str | None
+    context: str = ""
+
+
+@dataclass
+class _Record:
+    """One row of a grid: header label → cell text."""
+
+    cells: list[tuple[str, str]]
+    section: str | None
+
+
+@dataclass
+class _Walk:
+    section: str | None = None
+    child_block: int = 0
+    pieces: list[_Piece] = field(default_factory=list)
+    ticks: list[_Tick] = field(default_factory=list)
+    records: list[_Record] = field(default_factory=list)
+    #: A label waiting for its value in the next paragraph(s) or single-cell row.
+    pending: str | None = None
+    pending_lines: list[str] = field(default_factory=list)
+    #: The pending label came from a heading (its value is weaker than a real label's).
+    pending_from_heading: bool = False
+    #: Headings seen (for the attachments section's free-text claims).
+    attachment_text: list[str] = field(default_factory=list)
+
+    # --- blocks -------------------------------------------------------------------------------
+
+    def blocks(self, blocks: Iterable[Block]) -> None:
+        for block in blocks:
+            if isinstance(block, Paragraph):
+                for line in block.text.split("\n"):
+                    self.line(line, heading=block.heading > 0 or block.bold, strong=block.heading > 0)
+            else:
+                self.flush()
+                self.table(block)
+        self.flush()
+
+    def set_section(self, kind: str, heading: str) -> None:
+        self.flush()
+        if kind == "child":
+            number = _CHILD_NUMBER.search(heading)
+            if number or self.section == "child" or self._child_started():
+                if number is None or number.group(1) != "1":
+                    self.child_block += 1
+        self.section = kind
+
+    def _child_started(self) -> bool:
+        return any(
+            p.child_block == self.child_block and p.section == "child" for p in self.pieces[-20:]
+        )
+
+    # --- lines (paragraphs, and lines of single-cell rows) ------------------------------------
+
+    def line(self, text: str, *, heading: bool, strong: bool = False) -> None:
+        text = text.strip()
+        if not text:
+            return
+        if self.section == "attachments":
+            self.attachment_text.append(text)
+        if heading and not _has_answer(text):
+            kind = section_of(text)
+            label = meaning(text)
+            if kind is not None and (strong or not label.known or kind == "concerns"):
+                self.set_section(kind, text)
+                if label.field == "concern_narrative":
+                    self.pending, self.pending_from_heading = text, True
+                return
+        if self._inline_pairs(text):
+            return
+        if values.has_boxes(text):
+            before, boxes = _split_at_boxes(text)
+            if before and _label_like_text(before):
+                self.flush()
+                self.piece(before, boxes)
+                return
+            if self.pending is not None and not self.pending_lines:
+                self.pending_lines.append(text)
+                self.flush()
+                return
+            self.tick_list(text)
+            return
+        if _label_like_text(text):
+            self.flush()
+            self.pending, self.pending_from_heading = text, False
+            return
+        if self.pending is not None:
+            self.pending_lines.append(text)
+            if not _long_field(self.pending):
+                self.flush()
+
+    def _inline_pairs(self, text: str) -> bool:
+        pairs = _split_pairs(text)
+        if not pairs:
+            return False
+        self.flush()
+        for label, value in pairs:
+            if value:
+                self.piece(label, value)
+            else:
+                self.pending, self.pending_from_heading = label, False
+        return True
+
+    def flush(self) -> None:
+        if self.pending is not None and self.pending_lines:
+            self.piece(self.pending, "\n".join(self.pending_lines))
+        elif self.pending is not None and not self.pending_from_heading:
+            self.piece(self.pending, "")
+        self.pending, self.pending_lines, self.pending_from_heading = None, [], False
+
+    def piece(self, label: str, value: str) -> None:
+        if self.section == "attachments" and value:
+            self.attachment_text.append(value)
+        if values.has_boxes(value) and len(values.options(value)) > 2:
+            meaning_ = meaning(label)
+            if not meaning_.known:
+                self.tick_list(value, context=label)
+                return
+        self.pieces.append(_Piece(label, value, self.section, self.child_block))
+
+    def tick_list(self, text: str, context: str = "") -> None:
+        for option, on in values.options(text):
+            self.ticks.append(_Tick(option, on, self.section, context))
+
+    # --- tables -------------------------------------------------------------------------------
+
+    def table(self, table: Table) -> None:
+        rows = [[c for c in row if not c.continued] for row in table.rows]
+        index = 0
+        column_labels: dict[int, str] = {}
+        while index < len(rows):
+            cells = rows[index]
+            texts = [c for c in cells if c.text]
+            if not texts and not any(c.tables for c in cells):
+                index += 1
+                continue
+            if len(texts) <= 1:
+                column_labels.clear()
+                if texts:
+                    self.single_cell(texts[0])
+            else:
+                self.flush()
+                header = self._grid_header(rows, index)
+                if header:
+                    index = self.grid(rows, index, header)
+                    continue
+                self.row(cells, column_labels)
+            for cell in cells:
+                for nested in cell.tables:
+                    self.flush()
+                    self.table(nested)
+            index += 1
+        self.flush()
+
+    def single_cell(self, cell: Cell) -> None:
+        lines = cell.text.split("\n")
+        first = lines[0]
+        if len(lines) == 1 or cell.emphasised and len(first) < 80:
+            if cell.emphasised or len(lines) == 1:
+                self.line(first, heading=cell.emphasised)
+                for extra in lines[1:]:
+                    self.line(extra, heading=False)
+                return
+        if _label_like_text(first) and not _split_pairs(first) and not values.has_boxes(first):
+            self.flush()
+            self.piece(first, "\n".join(lines[1:]))
+            return
+        if self.pending is not None and not _split_pairs(first):
+            self.pending_lines.extend(lines)
+            self.flush()
+            return
+        for line in lines:
+            self.line(line, heading=False)
+
+    def _grid_header(self, rows: list[list[Cell]], index: int) -> list[str] | None:
+        """The header labels when row ``index`` heads a grid of records, else ``None``."""
+        header = [c for c in rows[index] if c.text]
+        if len(header) < 2 or index + 1 >= len(rows):
+            return None
+        if any(values.has_boxes(c.text) or _split_pairs(c.text) for c in header):
+            return None
+        following = [c for c in rows[index + 1] if c.text]
+        if not following or len(rows[index + 1]) != len(rows[index]):
+            return None
+        if all(c.emphasised for c in header) and not any(c.emphasised for c in following):
+            return [c.text for c in rows[index]]
+        if any(c.emphasised for c in following):
+            return None
+        known = sum(meaning(c.text).known for c in header)
+        if known * 2 < len(header) or not all(_header_like(c.text) for c in header):
+            return None
+        if sum(_label_like(c, following) for c in following) > len(following) // 2:
+            return None
+        # A label|value|label|value row also has labels every other cell: not a header.
+        if _row_alternates(rows[index]) and not _row_alternates(rows[index + 1]):
+            return None
+        return [c.text for c in rows[index]]
+
+    def grid(self, rows: list[list[Cell]], index: int, header: list[str]) -> int:
+        width = len(header)
+        data: list[list[str]] = []
+        cursor = index + 1
+        while cursor < len(rows) and len(rows[cursor]) == width:
+            texts = [c.text for c in rows[cursor]]
+            if not any(texts):
+                cursor += 1
+                continue
+            if all(_label_like(c, rows[cursor]) for c in rows[cursor] if c.text):
+                break
+            data.append(texts)
+            cursor += 1
+        if len(data) == 1 and not _is_person_grid(header, self.section):
+            for label, value in zip(header, data[0], strict=False):
+                if label:
+                    self.piece(label, value)
+        else:
+            for row in data:
+                self.records.append(
+                    _Record([(h, v) for h, v in zip(header, row, strict=False) if h], self.section)
+                )
+        return cursor
+
+    def row(self, cells: list[Cell], column_labels: dict[int, str]) -> None:
+        count = len(cells)
+        filled = [c for c in cells if c.text]
+        emphasis = any(c.emphasised for c in filled) and not all(c.emphasised for c in filled)
+        j = 0
+        while j < count:
+            cell = cells[j]
+            if not cell.text:
+                j += 1
+                continue
+            is_label = cell.emphasised if emphasis else _label_like(cell, cells)
+            if j in column_labels and not is_label:
+                self.piece(column_labels.pop(j), cell.text)
+                j += 1
+                continue
+            if is_label and j + 1 < count:
+                nxt = cells[j + 1]
+                nxt_label = nxt.emphasised if emphasis else _strong_label(nxt)
+                if not nxt_label:
+                    self.piece(_label_text(cell.text), nxt.text)
+                    j += 2
+                    continue
+            if _split_pairs(cell.text) or "\n" in cell.text:
+                for line in cell.text.split("\n"):
+                    self.line(line, heading=False)
+                self.flush()
+                j += 1
+                continue
+            if values.has_boxes(cell.text):
+                self.line(cell.text, heading=False)
+                self.flush()
+            elif is_label:
+                column_labels[j] = _label_text(cell.text)
+            j += 1
+
+
+def _row_alternates(row: list[Cell]) -> bool:
+    """Labels in every other cell and answers between them (a label|value|label|value row)."""
+    if len(row) < 4 or len(row) % 2:
+        return False
+    return all(_label_like(c, row) for c in row[0::2]) and not any(
+        _label_like(c, row) for c in row[1::2]
+    )
+
+
+def _header_like(text: str) -> bool:
+    """Short enough, and without the digits and @ of an answer, to be a column heading."""
+    return "\n" not in text and len(text) <= 80 and not re.search(r"\d{2}|@", text)
+
+
+def _is_person_grid(header: list[str], section: str | None) -> bool:
+    """A grid listing people (children, carers, siblings) rather than a one-row label strip."""
+    slots = {meaning(h).slot for h in header}
+    return section in {"child", "carer", "other"} and len(slots & {"name", "forenames", "surname", "dob"}) >= 1  # noqa: E501
+
+
+def _label_text(text: str) -> str:
+    return text.strip().rstrip(":").strip()
+
+
+def _has_answer(text: str) -> bool:
+    return bool(_split_pairs(text)) or values.has_boxes(text)
+
+
+def _strong_label(cell: Cell) -> bool:
+    text = cell.text.strip()
+    return bool(text) and (text.endswith(("?", ":")) and len(text) < 200)
+
+
+def _label_like_text(text: str) -> bool:
+    text = text.strip()
+    if not text or len(text) > 220 or values.has_boxes(text):
+        return False
+    if text.endswith(("?", ":")):
+        return True
+    if _VALUE_SHAPE.match(text):
+        return False
+    label = meaning(text)
+    return label.known and len(text) < 160
+
+
+def _label_like(cell: Cell, row: list[Cell]) -> bool:
+    text = cell.text.strip()
+    if not text or values.has_boxes(text):
+        return False
+    if cell.emphasised and any(not c.emphasised for c in row if c.text):
+        return True
+    return _label_like_text(text) and "\n" not in text.strip()
+
+
+_PAIR = re.compile(r"^(?P<label>[^:\t]{1,90}?)\s*(?::|\t|\s-\s|\s{3,})\s*(?P<value>.*)$")
+
+
+def _split_pairs(text: str) -> list[tuple[str, str]]:
+    """``Label: value`` (also ``Label<tab>value``), several in one line when labels are known."""
+    match = _PAIR.match(text.strip())
+    if not match:
+        return []
+    label, rest = match["label"].strip(), match["value"].strip()
+    if re.fullmatch(r"\d{1,2}", label) or label.lower() in {"http", "https", "mailto"}:
+        return []
+    if not strip_numbering(label + " x").strip(" x"):  # "Section A: About you" is a heading
+        return []
+    if not (meaning(label).known or _short_label(label)):
+        return []
+    pairs: list[tuple[str, str]] = []
+    # Another "Known label:" later in the value starts a new pair.
+    for later in re.finditer(r"(?:^|\s)((?:[\w'’()/&.-]+\s){0,5}[\w'’()/&.-]+)\s*:\s", rest):
+        candidate = later.group(1)
+        for start in range(len(candidate.split())):
+            words = candidate.split()[start:]
+            phrase = " ".join(words)
+            if meaning(phrase).known:
+                cut = later.start(1) + candidate.find(phrase)
+                first_value = rest[:cut].strip()
+                pairs.append((label, first_value))
+                return pairs + _split_pairs(rest[cut:])
+    pairs.append((label, rest))
+    return pairs
+
+
+def _short_label(label: str) -> bool:
+    words = label.split()
+    return 1 <= len(words) <= 8 and not _VALUE_SHAPE.match(label) and label[:1].isalpha()
+
+
+def _split_at_boxes(text: str) -> tuple[str, str]:
+    """``"Urgent? ☒ Yes ☐ No"`` → (``"Urgent?"``, ``"☒ Yes ☐ No"``); label after glyph stays."""
+    match = re.search("[☒☐]", text)
+    if not match or match.start() == 0:
+        return "", text
+    before = text[: match.start()].strip()
+    # "Yes ☒ No ☐": the text before the first box is an option, not a label.
+    if values.yes_no(before) is not None and len(before) <= 8:
+        return "", text
+    return before.rstrip(":-").strip(), text[match.start() :]
+
+
+def _long_field(label: str) -> bool:
+    found = meaning(label)
+    if found.field is not None:
+        return FIELD_TYPES.get(found.field) == "long_text" or found.field == "consent_refused_reason"
+    return not found.known
+
+
+# --- assembly --------------------------------------------------------------------------------
+
+
+_FOLLOW_UP = re.compile(
+    r"^\W*(?:if\s+(?:no|not|n)\b|why\s+not|reasons?\b|please\s+(?:explain|give|state)|explain|details)",
+    re.I,
+)
+
+
+@dataclass
+class _Found:
+    """The best candidate for one field so far."""
+
+    raw: str
+    confidence: float
+    label: str
+
+
+@dataclass
+class _Person:
+    slots: dict[str, _Found] = field(default_factory=dict)
+
+
+class _Assembly:
+    def __init__(self, walk: _Walk) -> None:
+        self.walk = walk
+        self.found: dict[str, _Found] = {}
+        self.children: list[_Person] = []
+        self._child_blocks: dict[int, int] = {}
+        self.referrer = _Person()
+        self.extra_time: _Found | None = None
+        self.loose_date: _Found | None = None
+        self.concern_rows: set[str] = set()
+        self.warnings: list[str] = []
+        self.last_field: str | None = None
+
+    def run(self) -> None:
+        for piece in self.walk.pieces:
+            self.place(piece)
+        for record in self.walk.records:
+            self.record(record)
+
+    def place(self, piece: _Piece) -> None:
+        label = meaning(piece.label)
+        follow_up = self.last_field
+        self.last_field = label.field
+        if label.field is not None:
+            self.question(label, piece)
+            return
+        if follow_up == "consent" and not label.known and _FOLLOW_UP.match(piece.label):
+            # "If no, please explain why" under the consent question.
+            self._offer(self.found, "consent_refused_reason", _Found(piece.value, 0.85, piece.label))
+            return
+        if label.slot is not None:
+            self.slot(label, piece)
+            return
+        words = tokens(strip_numbering(piece.label))
+        loose = piece.section in {"declaration", "referral", None}
+        if words in {("date",), ("dated",), ("date", "signed")} and loose:
+            if self.loose_date is None and piece.value.strip():
+                self.loose_date = _Found(piece.value, 0.6, piece.label)
+            return
+        if words == ("time",) and loose:
+            if self.extra_time is None and piece.value.strip():
+                self.extra_time = _Found(piece.value, 0.8, piece.label)
+            return
+        code = concern_of_option(piece.label)
+        if code is not None and len(words) <= 6:
+            answer = values.boolean(piece.value)
+            if answer is not None and answer.value is True:
+                self.concern_rows.add(code)
+
+    def question(self, label: Label, piece: _Piece) -> None:
+        name = label.field
+        assert name is not None
+        found = _Found(piece.value, label.score, piece.label)
+        if name == "referral_time":
+            if self.extra_time is None:
+                self.extra_time = found
+            return
+        self._offer(self.found, name, found)
+
+    @staticmethod
+    def _offer(into: dict[str, _Found], name: str, found: _Found) -> None:
+        """Keep the first answer, unless it was empty and this one is not."""
+        current = into.get(name)
+        if current is None or (not _answered(current.raw) and _answered(found.raw)):
+            into[name] = found
+
+    def slot(self, label: Label, piece: _Piece) -> None:
+        assert label.slot is not None
+        if label.entity is not None:
+            entity, certainty = label.entity, 1.0
+        elif piece.section in _PERSON_SECTIONS:
+            entity, certainty = _PERSON_SECTIONS[piece.section], 0.95
+        else:
+            entity, certainty = label.default, 0.8
+        found = _Found(piece.value, label.score * certainty, piece.label)
+        if entity == "child":
+            person = self._child_for(piece.child_block, label.slot)
+            self._offer(person.slots, label.slot, found)
+        elif entity == "referrer":
+            self._offer(self.referrer.slots, label.slot, found)
+
+    def _child_for(self, block: int, slot: str) -> _Person:
+        index = self._child_blocks.get(block)
+        if index is None:
+            self.children.append(_Person())
+            index = self._child_blocks[block] = len(self.children) - 1
+        person = self.children[index]
+        if slot in person.slots and _answered(person.slots[slot].raw):
+            # The same slot again in one block: the form lists a second child.
+            self.children.append(_Person())
+            index = self._child_blocks[block] = len(self.children) - 1
+            person = self.children[index]
+        return person
+
+    def record(self, record: _Record) -> None:
+        labels = [(meaning(h), h, v) for h, v in record.cells]
+        explicit = {m.entity for m, _, _ in labels if m.slot is not None and m.entity}
+        if "child" in explicit or (record.section == "child" and not explicit - {"child"}):
+            person = _Person()
+            for label, header, value in labels:
+                if label.slot in _CHILD_SLOTS and label.entity in (None, "child"):
+                    certainty = 1.0 if label.entity else 0.95
+                    self._offer(
+                        person.slots, label.slot, _Found(value, label.score * certainty, header)
+                    )
+            if any(_answered(f.raw) for f in person.slots.values()):
+                self.children.append(person)
+
+
+def _answered(raw: str) -> bool:
+    return bool(raw.strip()) and not (
+        values.has_boxes(raw) and not values.ticked(raw) and len(values.options(raw)) <= 3
+    )
+
+
+# --- typing values -----------------------------------------------------------------------------
+
+
+def _typed(name: str, found: _Found, warnings: list[str]) -> FieldValue:
+    kind = FIELD_TYPES[name]
+    raw = found.raw
+    text = values.collapse(raw)
+    if not text or (values.has_boxes(text) and not values.ticked(text) and kind != "long_text"):
+        warnings.append(f"{name}: no value")
+        return FieldValue(None, round(found.confidence * 0.9, 2), found.label)
+    read: values.Read | None
+    if kind == "datetime":
+        read = values.datetime_value(raw)
+    elif kind == "date":
+        read = values.date_value(raw)
+    elif kind == "bool":
+        read = values.boolean(raw)
+    elif kind == "yes_no_unknown":
+        read = values.yes_no(raw)
+    elif kind == "level":
+        read = values.level(raw)
+    elif kind == "gender":
+        read = values.gender(raw)
+    elif kind == "phone":
+        read = values.phone(raw) or (
+            values.Read(text, 0.5) if sum(c.isdigit() for c in text) >= 6 else None
+        )
+    elif kind == "email":
+        read = values.email(raw)
+    elif kind == "postcode":
+        read = values.postcode(raw)
+    else:
+        chosen = values.ticked(text) if values.has_boxes(text) else []
+        read = values.Read(", ".join(chosen) if chosen else _strip_boxes(text), 0.95)
+    if read is None:
+        warnings.append(f"{name}: unreadable value")
+        return FieldValue(None, round(found.confidence * 0.5, 2), found.label)
+    warnings.extend(f"{name}: {note}" for note in read.notes)
+    return FieldValue(read.value, round(min(1.0, found.confidence * read.confidence), 2), found.label)
+
+
+def _strip_boxes(text: str) -> str:
+    return values.collapse(re.sub("[☒☐]", " ", text))
+
+
+def _child(person: _Person, warnings: list[str] | None) -> tuple[ChildRecord, dict[str, FieldValue]]:
+    slots = person.slots
+    sink: list[str] = [] if warnings is None else warnings
+    typed: dict[str, FieldValue] = {}
+    forenames = slots.get("forenames")
+    surname = slots.get("surname")
+    whole = slots.get("name")
+    if whole is not None and _answered(whole.raw):
+        first, last = values.split_name(whole.raw)
+        if forenames is None or not _answered(forenames.raw):
+            forenames = _Found(first or "", whole.confidence * 0.95, whole.label)
+        if (surname is None or not _answered(surname.raw)) and last:
+            surname = _Found(last, whole.confidence * 0.95, whole.label)
+    if forenames is not None:
+        typed["child_forenames"] = _typed("child_forenames", forenames, sink)
+    if surname is not None:
+        typed["child_surname"] = _typed("child_surname", surname, sink)
+    for slot, name in (("dob", "child_dob"), ("gender", "child_gender")):
+        if slot in slots:
+            typed[name] = _typed(name, slots[slot], sink)
+    address = slots.get("address")
+    code = slots.get("postcode")
+    if address is not None:
+        body, inner_code = values.split_address(address.raw)
+        typed["child_address"] = (
+            FieldValue(body, round(address.confidence * 0.95, 2), address.label)
+            if body
+            else _typed("child_address", _Found("", address.confidence, address.label), sink)
+        )
+        if inner_code and (code is None or not _answered(code.raw)):
+            code = _Found(inner_code, address.confidence * 0.95, address.label)
+    if code is not None:
+        typed["child_postcode"] = _typed("child_postcode", code, sink)
+    record = ChildRecord(
+        **{
+            key: _as_str(typed.get(f"child_{key}"))
+            for key in ("forenames", "surname", "dob", "gender", "address", "postcode")
+        }
+    )
+    return record, typed
+
+
+def _as_str(found: FieldValue | None) -> str | None:
+    if found is None or found.value is None:
+        return None
+    return str(found.value)
+
+
+def read_form(
+    layout: Layout, file: str, sha256: str, template: str | None, notes: Iterable[str] = ()
+) -> ParsedAttachment:
+    """Every field, child and concern of a referral form, with confidences and warnings."""
+    walk = _Walk()
+    walk.blocks(layout.blocks)
+    assembly = _Assembly(walk)
+    assembly.run()
+    warnings: list[str] = list(layout.warnings) + list(notes)
+    fields: dict[str, FieldValue] = {}
+
+    for name, found in assembly.found.items():
+        if name in FIELD_TYPES and name != "gcp_attached_claimed":
+            fields[name] = _typed(name, found, warnings)
+    _referral_time(fields, assembly)
+    referrer = assembly.referrer.slots
+    if "name" not in referrer and "forenames" in referrer:
+        parts = [referrer[k].raw for k in ("forenames", "surname") if k in referrer]
+        referrer["name"] = _Found(" ".join(parts), referrer["forenames"].confidence, "")
+    for slot in ("name", "role", "agency", "phone", "email"):
+        if slot in referrer:
+            name = field_for("referrer", slot)
+            assert name is not None
+            fields[name] = _typed(name, referrer[slot], warnings)
+
+    children: list[ChildRecord] = []
+    for index, person in enumerate(assembly.children):
+        record, typed = _child(person, warnings if index == 0 else None)
+        if record.empty:
+            continue
+        if not children:
+            fields.update(typed)
+        children.append(record)
+
+    gcp = _gcp_claim(assembly, walk)
+    if gcp is not None:
+        fields["gcp_attached_claimed"] = gcp
+
+    codes = _concerns(walk, assembly, fields)
+    for name in _CORE:
+        if name not in fields:
+            warnings.append(f"{name}: not found")
+    ordered = {name: fields[name] for name in FIELD_NAMES if name in fields}
+    return ParsedAttachment(
+        file=file,
+        sha256=sha256,
+        kind="rfs",
+        template=template or "unknown",
+        fields=ordered,
+        children=tuple(children),
+        concerns=tuple(code for code in CONCERN_CODES if code in codes),
+        warnings=tuple(dict.fromkeys(warnings)),
+        pages=layout.pages,
+    )
+
+
+def _referral_time(fields: dict[str, FieldValue], assembly: _Assembly) -> None:
+    current = fields.get("referral_datetime")
+    if (current is None or current.value is None) and assembly.loose_date is not None:
+        sink: list[str] = []
+        fallback = _typed("referral_datetime", assembly.loose_date, sink)
+        if fallback.value is not None:
+            fields["referral_datetime"] = fallback
+            current = fallback
+    if current is None or current.value is None or assembly.extra_time is None:
+        return
+    when = values.time_value(assembly.extra_time.raw)
+    if when and "T" not in str(current.value):
+        fields["referral_datetime"] = FieldValue(
+            f"{current.value}T{when}", current.confidence, current.label
+        )
+
+
+def _gcp_claim(assembly: _Assembly, walk: _Walk) -> FieldValue | None:
+    asked = assembly.found.get("gcp_attached_claimed")
+    if asked is not None:
+        answer = values.boolean(asked.raw)
+        if answer is not None:
+            return FieldValue(answer.value, round(asked.confidence * answer.confidence, 2), asked.label)
+        if _mentions_gcp(asked.raw):
+            return FieldValue(True, 0.8, asked.label)
+        if asked.raw.strip() and re.search(r"attach|enclos|included|list", asked.label, re.I):
+            return FieldValue(False, 0.8, asked.label)
+    gcp_ticks = [t for t in walk.ticks if _mentions_gcp(t.option)]
+    if gcp_ticks:
+        return FieldValue(any(t.on for t in gcp_ticks), 0.95, "attachments")
+    listed = " ".join(walk.attachment_text)
+    if listed:
+        if _mentions_gcp(listed) and not re.search(r"\bno\b[^.]{0,20}\b(?:gcp|graded)", listed, re.I):
+            return FieldValue(True, 0.8, "attachments")
+        attachment_ticks = [t for t in walk.ticks if t.section == "attachments"]
+        if attachment_ticks:
+            return FieldValue(False, 0.8, "attachments")
+    if asked is not None:
+        return FieldValue(None, 0.5, asked.label)
+    return None
+
+
+def _mentions_gcp(text: str) -> bool:
+    return re.search(r"\bgcp\s*2?\b|graded\s*care\s*profile", text, re.I) is not None
+
+
+def _concerns(walk: _Walk, assembly: _Assembly, fields: dict[str, FieldValue]) -> set[str]:
+    codes: set[str] = set(assembly.concern_rows)
+    lists: dict[tuple[str | None, str], list[_Tick]] = {}
+    for tick in walk.ticks:
+        if tick.section == "attachments":
+            continue
+        lists.setdefault((tick.section, tick.context), []).append(tick)
+    for (section, _context), ticks in lists.items():
+        mapped = [(t, concern_of_option(t.option)) for t in ticks]
+        concern_list = section == "concerns" or sum(1 for _, c in mapped if c) >= 2
+        if not concern_list:
+            continue
+        for tick, code in mapped:
+            if tick.on and code is not None:
+                codes.add(code)
+            elif tick.on and section == "concerns" and code is None and _option_is_concern(tick):
+                codes.add("other")
+    narrative = fields.get("concern_narrative")
+    if narrative is not None and isinstance(narrative.value, str):
+        codes |= narrative_concerns.stated(narrative.value)
+    return codes
+
+
+def _option_is_concern(tick: _Tick) -> bool:
+    """An unrecognised ticked option in a concerns list counts as "other" unless it is a yes/no."""
+    return values.yes_no(tick.option) is None and len(tick.option) <= 60

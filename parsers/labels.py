@@ -1,0 +1,265 @@
+"""What a label means: matching form labels against the synonym table in ``labels.toml``.
+
+Labels are compared by meaning, not by exact string: both the label and every term in the table
+are normalised the same way (:func:`normalise`), a term matches when its words appear in the
+label in order, and a long word may be misspelt by one letter ("Referal", "Adress"). A label is
+then one of:
+
+* a *field* question that means the same wherever it sits ("Has consent been given?");
+* a *slot* about a person ("Date of birth"), whose person comes from the label's own words
+  ("child's", "your", "mother's") or else from the section it is in;
+* nothing we know, which still tells the form reader that the next cell is someone's answer.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from importlib import resources
+from typing import Any
+
+from rapidfuzz.distance import Levenshtein
+
+Tokens = tuple[str, ...]
+
+
+def normalise(text: str) -> str:
+    """Lower case, ``&`` as "and", possessives and ``(s)`` folded, punctuation as spaces."""
+    text = text.lower().replace("&", " and ").replace("’", "'").replace("(s)", "s")
+    text = re.sub(r"'s\b|s'(?=\s|$)", lambda m: "" if m.group(0) == "'s" else "s", text)
+    text = re.sub(r"n't\b", "nt", text)
+    text = re.sub(r"[^a-z0-9]+", " ", text)
+    return text.strip()
+
+
+def tokens(text: str) -> Tokens:
+    """The normalised words of ``text``."""
+    return tuple(normalise(text).split())
+
+
+def _same(word: str, term: str) -> bool:
+    if word == term:
+        return True
+    if len(term) < 6 or abs(len(word) - len(term)) > 1 or word[0] != term[0]:
+        return False
+    # An inflection is a different word ("telephoned", "parents"), not a misspelling.
+    if word.startswith(term) or term.startswith(word):
+        return False
+    return Levenshtein.distance(word, term, score_cutoff=1) <= 1
+
+
+def find(words: Tokens, term: Tokens) -> int:
+    """Where ``term`` occurs in ``words`` (index), or -1; long words may be misspelt by one."""
+    size = len(term)
+    if not size or size > len(words):
+        return -1
+    first = term[0]
+    for start in range(len(words) - size + 1):
+        if not _same(words[start], first):
+            continue
+        if all(_same(words[start + k], term[k]) for k in range(1, size)):
+            return start
+    return -1
+
+
+def has_any(words: Tokens, terms: tuple[Tokens, ...]) -> bool:
+    """True when any of ``terms`` occurs in ``words``."""
+    return any(find(words, term) >= 0 for term in terms)
+
+
+@dataclass(frozen=True)
+class _Rule:
+    name: str
+    all: tuple[tuple[Tokens, ...], ...]
+    none: tuple[Tokens, ...]
+    default: str = ""
+
+    def matches(self, words: Tokens) -> bool:
+        return all(has_any(words, group) for group in self.all) and not has_any(words, self.none)
+
+
+@dataclass(frozen=True)
+class Concern:
+    """A concern code with the option labels that tick it and the phrases that state it."""
+
+    code: str
+    tick: tuple[Tokens, ...]
+    say: tuple[Tokens, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    """The whole synonym table, normalised once."""
+
+    entities: dict[str, tuple[Tokens, ...]]
+    precedence: tuple[str, ...]
+    sections: tuple[tuple[str, tuple[Tokens, ...]], ...]
+    fields: tuple[_Rule, ...]
+    slots: tuple[_Rule, ...]
+    entity_fields: dict[str, dict[str, str]]
+    concerns: tuple[Concern, ...]
+    negations: tuple[Tokens, ...]
+    negation_window: int
+
+
+def _terms(items: list[str]) -> tuple[Tokens, ...]:
+    return tuple(t for t in (tokens(item) for item in items) if t)
+
+
+def _rule(entry: dict[str, Any]) -> _Rule:
+    return _Rule(
+        name=entry["name"],
+        all=tuple(_terms(group) for group in entry.get("all", [])),
+        none=_terms(entry.get("none", [])),
+        default=entry.get("default", ""),
+    )
+
+
+@cache
+def table() -> Table:
+    """The synonym table from ``labels.toml`` (read once per process)."""
+    raw = tomllib.loads(resources.files("parsers").joinpath("labels.toml").read_text("utf-8"))
+    entities = raw["entities"]
+    return Table(
+        entities={k: _terms(v) for k, v in entities.items() if k != "precedence"},
+        precedence=tuple(entities["precedence"]),
+        sections=tuple((s["kind"], _terms(s["terms"])) for s in raw["section"]),
+        fields=tuple(_rule(entry) for entry in raw["field"]),
+        slots=tuple(_rule(entry) for entry in raw["slot"]),
+        entity_fields={k: dict(v) for k, v in raw["entity_fields"].items()},
+        concerns=tuple(
+            Concern(c["code"], _terms(c.get("tick", [])), _terms(c.get("say", [])))
+            for c in raw["concern"]
+        ),
+        negations=_terms(raw["negation"]["before"]),
+        negation_window=int(raw["negation"]["window"]),
+    )
+
+
+@dataclass(frozen=True)
+class Label:
+    """What one label means."""
+
+    #: A question field ("consent") or ``None``.
+    field: str | None = None
+    #: A person slot ("dob") or ``None``.
+    slot: str | None = None
+    #: The person the label itself names (child, referrer, carer, other) or ``None``.
+    entity: str | None = None
+    #: The slot's default person when neither label nor section says.
+    default: str = ""
+    #: 1.0 for an exact match; lower when words were misspelt.
+    score: float = 1.0
+
+    @property
+    def known(self) -> bool:
+        """True when the label means a field or a slot."""
+        return self.field is not None or self.slot is not None
+
+
+UNKNOWN = Label()
+_QUESTION = re.compile(
+    r"^(?:what|how|why|has|have|is|are|does|do|did|was|were|please|can|could|would|will|if)\b"
+)
+_NUMBERING = re.compile(
+    r"^\s*(?:\(?[0-9]{1,2}(?:\.[0-9]{1,2})*[a-z]?[.)]?\s|[a-z][.)]\s|"
+    r"(?:section|part|step|stage)\s+(?:\d{1,2}|[a-z]|[ivx]{1,4})\b\s*[:.)-]?)\s*",
+    re.I,
+)
+
+
+def strip_numbering(text: str) -> str:
+    """``"3. Referrer details"`` → ``"Referrer details"``; ``"Section 2: Consent"`` → ``"Consent"``."""
+    return _NUMBERING.sub("", text, count=1)
+
+
+@lru_cache(maxsize=8192)
+def meaning(label: str) -> Label:
+    """What ``label`` asks for (``UNKNOWN`` when nothing in the table matches)."""
+    text = strip_numbering(label)
+    words = tokens(text)
+    if not words or len(words) > 40:
+        return UNKNOWN
+    t = table()
+    outside = tokens(re.sub(r"\(.*?\)", " ", text))
+    entity = _entity(outside, t)
+    for rule in t.fields:
+        if rule.matches(words):
+            return Label(field=rule.name, entity=entity, score=_score(words, rule))
+    short_question = _QUESTION.match(" ".join(words)) is not None and len(words) > 5
+    if len(words) <= 9 and not short_question:
+        for rule in t.slots:
+            if rule.matches(words):
+                return Label(
+                    slot=rule.name, entity=entity, default=rule.default, score=_score(words, rule)
+                )
+    if entity is not None and len(words) <= 5:
+        # A label that only names the person ("Referrer", "Request for service from",
+        # "Young person") is asking for their name.
+        rest = _without(outside, t.entities[entity])
+        if all(word in _FILLER for word in rest):
+            return Label(slot="name", entity=entity, default=entity, score=0.9)
+    return Label(entity=entity)
+
+
+_FILLER = {"of", "the", "a", "from", "by", "name", "full", "1", "2", "3", "4"}
+
+
+def _without(words: Tokens, terms: tuple[Tokens, ...]) -> Tokens:
+    """``words`` with the first occurrence of the first matching term removed."""
+    for term in terms:
+        at = find(words, term)
+        if at >= 0:
+            return words[:at] + words[at + len(term) :]
+    return words
+
+
+def _entity(words: Tokens, t: Table) -> str | None:
+    for kind in t.precedence:
+        if has_any(words, t.entities[kind]):
+            return kind
+    return None
+
+
+def _score(words: Tokens, rule: _Rule) -> float:
+    """1.0 when every required group matched exactly, 0.85 when a misspelling was needed."""
+    exact = set(words)
+    for group in rule.all:
+        if not any(all(w in exact for w in term) for term in group):
+            return 0.85
+    return 1.0
+
+
+@lru_cache(maxsize=4096)
+def section_of(heading: str) -> str | None:
+    """The section a heading opens (child, referrer, carer, other, concerns, …) or ``None``."""
+    words = tokens(strip_numbering(heading))
+    if not words or len(words) > 12:
+        return None
+    for kind, terms in table().sections:
+        if has_any(words, terms):
+            return kind
+    return None
+
+
+def field_for(entity: str, slot: str) -> str | None:
+    """The canonical field a person's slot becomes (``child``/``dob`` → ``child_dob``)."""
+    return table().entity_fields.get(entity, {}).get(slot)
+
+
+@lru_cache(maxsize=4096)
+def concern_of_option(option: str) -> str | None:
+    """The concern code a tick-box option means, or ``None``."""
+    words = tokens(strip_numbering(option))
+    if not words or len(words) > 14:
+        return None
+    best: tuple[int, str] | None = None
+    for concern in table().concerns:
+        for term in concern.tick:
+            if find(words, term) >= 0:
+                # The longest matching term decides ("sexual exploitation" over "sexual").
+                if best is None or len(term) > best[0]:
+                    best = (len(term), concern.code)
+    return best[1] if best else None
