@@ -230,7 +230,7 @@ class _Walk:
         self.flush()
 
     def single_cell(self, cell: Cell) -> None:
-        lines = cell.text.split("\n")
+        lines = _unwrap(cell.text.split("\n"))
         first = lines[0]
         if len(lines) == 1 or cell.emphasised and len(first) < 80:
             if cell.emphasised or len(lines) == 1:
@@ -268,8 +268,8 @@ class _Walk:
             return None
         if sum(_label_like(c, following) for c in following) > len(following) // 2:
             return None
-        # A label|value|label|value row also has labels every other cell: not a header.
-        if _row_alternates(rows[index]) and not _row_alternates(rows[index + 1]):
+        # A label|value|label|value row has labels every other cell: not a header.
+        if _row_alternates(rows[index]):
             return None
         return [c.text for c in rows[index]]
 
@@ -316,7 +316,7 @@ class _Walk:
                 nxt = cells[j + 1]
                 nxt_label = nxt.emphasised if emphasis else _strong_label(nxt)
                 if not nxt_label:
-                    self.piece(_label_text(cell.text), nxt.text)
+                    self.piece(_label_text(cell.text.replace("\n", " ")), nxt.text)
                     j += 2
                     continue
             if _split_pairs(cell.text) or "\n" in cell.text:
@@ -331,6 +331,20 @@ class _Walk:
             elif is_label:
                 column_labels[j] = _label_text(cell.text)
             j += 1
+
+
+def _unwrap(lines: list[str]) -> list[str]:
+    """Join a label that wrapped onto the next line of its cell (next line in lower case, or the
+    label's question mark or colon only on a later line)."""
+    out = [lines[0]]
+    for line in lines[1:]:
+        previous = out[-1]
+        wrapped = line[:1].islower() and not previous.endswith((".", "?", ":", "!"))
+        if wrapped and len(previous) < 120:
+            out[-1] = f"{previous} {line}"
+        else:
+            out.append(line)
+    return out
 
 
 def _row_alternates(row: list[Cell]) -> bool:
@@ -384,7 +398,9 @@ def _label_like(cell: Cell, row: list[Cell]) -> bool:
         return False
     if cell.emphasised and any(not c.emphasised for c in row if c.text):
         return True
-    return _label_like_text(text) and "\n" not in text.strip()
+    lines = text.split("\n")
+    # A label may wrap onto a few lines of its cell; an answer of many lines is not a label.
+    return len(lines) <= 4 and _label_like_text(" ".join(lines))
 
 
 _PAIR = re.compile(r"^(?P<label>[^:\t]{1,90}?)\s*(?::|\t|\s-\s|\s{3,})\s*(?P<value>.*)$")

@@ -44,7 +44,10 @@ _PLACEHOLDERS = (
 )
 _PLACEHOLDER_KEYS = {re.sub(r"[^a-z]", "", p) for p in _PLACEHOLDERS if re.sub(r"[^a-z]", "", p)}
 _PLACEHOLDER_RE = re.compile(
-    "|".join(re.escape(p) + r"\.?" for p in sorted(_PLACEHOLDERS, key=len, reverse=True)),
+    "|".join(
+        re.escape(p).replace(r"\ ", r"\s+") + r"\.?"
+        for p in sorted(_PLACEHOLDERS, key=len, reverse=True)
+    ),
     re.IGNORECASE,
 )
 
@@ -90,8 +93,9 @@ def clean_line(text: str) -> str:
 
 
 def clean_text(text: str) -> str:
-    """Several lines cleaned one by one; empty lines dropped."""
-    lines = (clean_line(line) for line in text.replace("\r", "\n").split("\n"))
+    """Several lines cleaned one by one; empty lines dropped (a placeholder may wrap lines)."""
+    text = strip_placeholders(text.replace("\r", "\n"))
+    lines = (clean_line(line) for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
 
 

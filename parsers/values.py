@@ -304,14 +304,13 @@ def postcode(text: str) -> Read | None:
 
 
 def split_address(text: str) -> tuple[str | None, str | None]:
-    """An address without its postcode (lines joined with ``, ``), and the postcode."""
+    """An address without its postcode (whitespace collapsed, as written), and the postcode."""
     code = postcode(text)
-    body = _POSTCODE.sub("", text) if code else text
-    lines = [collapse(line).strip(" ,;") for line in re.split(r"[\n\r]+", body)]
-    joined = ", ".join(line for line in lines if line)
-    joined = re.sub(r"\s*,\s*(?:,\s*)+", ", ", joined).strip(" ,;")
-    joined = re.sub(r"\s*,?\s*(?:post\s*code|pc)\s*:?\s*$", "", joined, flags=re.I).strip(" ,;")
-    return (joined or None, code.value if code else None)  # type: ignore[return-value]
+    body = _POSTCODE.sub(" ", text) if code else text
+    body = re.sub(r"\s*,\s*(?:,\s*)+", ", ", collapse(body)).strip(" ,;")
+    body = re.sub(r"\s*,?\s*(?:post\s*code|pc)\s*:?\s*$", "", body, flags=re.I).strip(" ,;")
+    body = re.sub(r"\s+,", ",", body)
+    return (body or None, code.value if code else None)  # type: ignore[return-value]
 
 
 _GENDERS = (
