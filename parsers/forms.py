@@ -193,6 +193,10 @@ class _Walk:
             if not meaning_.known:
                 self.tick_list(value, context=label)
                 return
+        if _BOX_ONLY.match(value) and not meaning(label).known:
+            # "Neglect | ☒": the label is the option.
+            self.ticks.append(_Tick(_label_text(label), "☒" in value, self.section))
+            return
         self.pieces.append(_Piece(label, value, self.section, self.child_block))
 
     def tick_list(self, text: str, context: str = "") -> None:
@@ -308,6 +312,9 @@ class _Walk:
                 j += 1
                 continue
             is_label = cell.emphasised if emphasis else _label_like(cell, cells)
+            if not is_label and j + 1 < count and _answer_only(cells[j + 1].text):
+                # "Neglect | ☒" or "Parents aware | Yes": short text before a bare answer.
+                is_label = _short_label(cell.text) and not values.has_boxes(cell.text)
             if j in column_labels and not is_label:
                 self.piece(column_labels.pop(j), cell.text)
                 j += 1
@@ -316,8 +323,17 @@ class _Walk:
                 nxt = cells[j + 1]
                 nxt_label = nxt.emphasised if emphasis else _strong_label(nxt)
                 if not nxt_label:
-                    self.piece(_label_text(cell.text.replace("\n", " ")), nxt.text)
-                    j += 2
+                    answer, used = nxt.text, 2
+                    # "Yes ☐ | No ☒" in separate cells: one answer.
+                    while (
+                        values.has_boxes(answer)
+                        and j + used < count
+                        and _answer_only(cells[j + used].text)
+                    ):
+                        answer = f"{answer} {cells[j + used].text}"
+                        used += 1
+                    self.piece(_label_text(cell.text.replace("\n", " ")), answer)
+                    j += used
                     continue
             if _split_pairs(cell.text) or "\n" in cell.text:
                 for line in cell.text.split("\n"):
@@ -331,6 +347,21 @@ class _Walk:
             elif is_label:
                 column_labels[j] = _label_text(cell.text)
             j += 1
+
+
+_BOX_ONLY = re.compile(r"^\s*[☒☐]\s*$")
+
+
+def _answer_only(text: str) -> bool:
+    """A cell that is only an answer: a bare box, or a box with a yes/no/unknown word."""
+    text = text.strip()
+    if not text:
+        return False
+    if _BOX_ONLY.match(text):
+        return True
+    if values.has_boxes(text):
+        return all(values.yes_no(label) is not None for label, _ in values.options(text))
+    return values.yes_no(text) is not None and len(text) <= 12
 
 
 def _unwrap(lines: list[str]) -> list[str]:

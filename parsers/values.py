@@ -90,6 +90,8 @@ def yes_no(text: str) -> Read | None:
     text = collapse(text).strip(" /|,;")
     if not text:
         return None
+    if text in (TICKED, UNTICKED):  # a lone box: ticked means yes, empty is no answer
+        return Read("yes", 0.85) if text == TICKED else None
     if has_boxes(text):
         chosen = ticked(text)
         if not chosen:

@@ -214,3 +214,16 @@ def test_gcp_claims() -> None:
     assert unticked.fields["gcp_attached_claimed"].value is False
     asked = _read(Table((_row("Has a Graded Care Profile been completed?", "Yes"),)))
     assert asked.fields["gcp_attached_claimed"].value is True
+
+
+def test_answers_in_their_own_cells() -> None:
+    """GIVEN yes/no boxes in separate cells, and a concern list as "option | box" rows
+    WHEN it is read
+    THEN the ticked cell answers the question and the ticked rows are the concerns."""
+    parsed = _read(
+        Table((_row("Is the child at immediate risk?", "Yes ☐", "No ☒"),)),
+        Paragraph("Categories of concern", heading=2),
+        Table((_row("Neglect", "☒"), _row("Emotional abuse", "☐"), _row("Online harm", "☒"))),
+    )
+    assert parsed.fields["urgent"].value is False
+    assert parsed.concerns == ("neglect", "online_harm")
