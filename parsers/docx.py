@@ -1,7 +1,9 @@
 """Word (.docx) → :class:`~parsers.layout.Layout`.
 
-python-docx opens the package (relationships, the main part wherever it lives); the body is then
-walked directly in its XML, because the things forms are made of are not in python-docx's API:
+The reader opens only the parts a form needs (the main part, found through the package's
+relationships wherever it lives; the first page header; the title property) and walks their XML
+directly. python-docx's object model would load every part (styles, numbering, theme, fonts)
+and still not show what forms are made of:
 
 * content controls (``w:sdt``): text, drop-downs and dates, where an unfilled control shows its
   placeholder (``w:showingPlcHdr``) and so counts as empty; ``w14:checkbox`` controls;
@@ -11,18 +13,18 @@ walked directly in its XML, because the things forms are made of are not in pyth
   text, which is left out: a person striking out "No" has answered "Yes";
 * merged cells (``w:gridSpan``, ``w:vMerge``), nested tables, and text boxes.
 
-Before python-docx sees the bytes, :func:`parsers.archive.check_zip` refuses zip bombs and broken
-archives; python-docx's XML parser does not resolve entities.
+Before any XML is parsed, :func:`parsers.archive.check_zip` refuses zip bombs and broken archives,
+and :func:`parsers.archive.safe_xml` parses without entities, DTDs or network.
 """
 
 from __future__ import annotations
 
-import io
+import posixpath
 import re
 import zipfile
 from collections.abc import Iterator
 
-from lxml import etree
+from lxml import etree  # type: ignore[import-untyped]
 
 from parsers import archive
 from parsers.base import ReadLimits, Unreadable
@@ -65,32 +67,142 @@ W_VAL = _q("val")
 _OFF = {"0", "false", "off", "none"}
 _HEADING_STYLE = re.compile(r"^(?:heading|kop|titre|berschrift)\s*(\d)$", re.IGNORECASE)
 _SKIP_IN_RUN = {_q("instrText"), _q("delText"), _q("footnoteReference"), _q("commentReference")}
+W_B = _q("b")
+W_BODY = _q("body")
+W_BR = _q("br")
+W_CHAR = _q("char")
+W_CHECKED = _q("checked")
+W_CHECK_BOX = _q("checkBox")
+W_COMMENT_REFERENCE = _q("commentReference")
+W_CR = _q("cr")
+W_CUSTOM_XML = _q("customXml")
+W_DEFAULT = _q("default")
+W_DEL = _q("del")
+W_DEL_TEXT = _q("delText")
+W_DRAWING = _q("drawing")
+W_DSTRIKE = _q("dstrike")
+W_FF_DATA = _q("ffData")
+W_FILL = _q("fill")
+W_FLD_CHAR = _q("fldChar")
+W_FLD_CHAR_TYPE = _q("fldCharType")
+W_FLD_SIMPLE = _q("fldSimple")
+W_FOOTNOTE_REFERENCE = _q("footnoteReference")
+W_GRID_SPAN = _q("gridSpan")
+W_HEADER_REFERENCE = _q("headerReference")
+W_HYPERLINK = _q("hyperlink")
+W_INS = _q("ins")
+W_INSTR_TEXT = _q("instrText")
+W_LAST_RENDERED_PAGE_BREAK = _q("lastRenderedPageBreak")
+W_MOVE_FROM = _q("moveFrom")
+W_MOVE_TO = _q("moveTo")
+W_NO_BREAK_HYPHEN = _q("noBreakHyphen")
+W_OUTLINE_LVL = _q("outlineLvl")
+W_PICT = _q("pict")
+W_P_PR = _q("pPr")
+W_P_STYLE = _q("pStyle")
+W_R_PR = _q("rPr")
+W_SDT_CONTENT = _q("sdtContent")
+W_SDT_PR = _q("sdtPr")
+W_SECT_PR = _q("sectPr")
+W_SHD = _q("shd")
+W_SHOWING_PLC_HDR = _q("showingPlcHdr")
+W_SMART_TAG = _q("smartTag")
+W_SOFT_HYPHEN = _q("softHyphen")
+W_STRIKE = _q("strike")
+W_SYM = _q("sym")
+W_TAB = _q("tab")
+W_TC_PR = _q("tcPr")
+W_TXBX_CONTENT = _q("txbxContent")
+W_TYPE = _q("type")
+W_VAL = _q("val")
+W_VANISH = _q("vanish")
+W_V_MERGE = _q("vMerge")
 
 
 def read(data: bytes, limits: ReadLimits, *, filename: str = "") -> Layout:
     """Read a DOCX; raises :class:`Unreadable` for anything that is not a sound Word file."""
-    import docx as python_docx
-    from docx.opc.exceptions import PackageNotFoundError
-
-    archive.check_zip(data, limits)
-    try:
-        document = python_docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, KeyError, zipfile.BadZipFile, ValueError) as err:
-        raise Unreadable(f"corrupt: not a Word document ({type(err).__name__})") from err
-    except etree.XMLSyntaxError as err:
-        raise Unreadable("corrupt: broken XML") from err
+    package = archive.check_zip(data, limits)
+    main = _main_part(package)
+    body_root = archive.safe_xml(archive.read_member(package, main))
+    body = body_root.find(W_BODY)
+    if body is None:
+        raise Unreadable("corrupt: no document body")
     walker = _Walker()
     blocks: list[Block] = []
+    header = _first_header(package, main, body)
+    if header is not None:
+        blocks.extend(_as_heading(walker.blocks(header)))
+    blocks.extend(walker.blocks(body))
+    return Layout(tuple(blocks), pages=_pages(walker.page_breaks), title=_title(package))
+
+
+_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_OFFICE_DOCUMENT = _R + "/officeDocument"
+_STRICT_OFFICE_DOCUMENT = "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument"
+
+
+def _relationships(package: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
+    """The relationships of ``part``: id → (type, target part name)."""
+    folder, _, name = part.rpartition("/")
+    rels_name = f"{folder}/_rels/{name}.rels" if folder else f"_rels/{name}.rels"
+    if rels_name not in package.NameToInfo:
+        return {}
+    root = archive.safe_xml(archive.read_member(package, rels_name))
+    found: dict[str, tuple[str, str]] = {}
+    for rel in root.iter(f"{{{_REL}}}Relationship"):
+        if rel.get("TargetMode") == "External":
+            continue
+        target = rel.get("Target") or ""
+        if target.startswith("/"):
+            target = target[1:]
+        elif folder:
+            target = posixpath.normpath(f"{folder}/{target}")
+        found[rel.get("Id") or ""] = (rel.get("Type") or "", target)
+    return found
+
+
+def _main_part(package: zipfile.ZipFile) -> str:
+    """The main document part, wherever the package's relationships put it."""
+    for kind, target in _relationships(package, "").values():
+        if kind in (_OFFICE_DOCUMENT, _STRICT_OFFICE_DOCUMENT) and target in package.NameToInfo:
+            return target
+    if "word/document.xml" in package.NameToInfo:
+        return "word/document.xml"
+    raise Unreadable("corrupt: not a Word document")
+
+
+def _first_header(
+    package: zipfile.ZipFile, main: str, body: etree._Element
+) -> etree._Element | None:
+    """The first section's default page header (forms often put their title there)."""
+    props = body.find(f".//{W_SECT_PR}")
+    if props is None:
+        return None
+    wanted = None
+    for ref in props.iter(W_HEADER_REFERENCE):
+        if ref.get(W_TYPE, "default") in ("default", "first"):
+            wanted = ref.get(f"{{{_R}}}id")
+            if ref.get(W_TYPE, "default") == "default":
+                break
+    if wanted is None:
+        return None
+    target = _relationships(package, main).get(wanted)
+    if target is None or target[1] not in package.NameToInfo:
+        return None
+    return archive.safe_xml(archive.read_member(package, target[1]))
+
+
+def _title(package: zipfile.ZipFile) -> str:
+    """The document's title property, if it has one."""
+    if "docProps/core.xml" not in package.NameToInfo:
+        return ""
     try:
-        for section in document.sections[:1]:
-            header = section.header
-            if not header.is_linked_to_previous:
-                blocks.extend(_as_heading(walker.blocks(header._element)))
-        blocks.extend(walker.blocks(document.element.body))
-        title = clean_line(document.core_properties.title or "")
-    except (KeyError, ValueError, etree.XMLSyntaxError) as err:
-        raise Unreadable(f"corrupt: {type(err).__name__}") from err
-    return Layout(tuple(blocks), pages=_pages(walker.page_breaks), title=title)
+        root = archive.safe_xml(archive.read_member(package, "docProps/core.xml"))
+    except Unreadable:
+        return ""
+    title = root.find("{http://purl.org/dc/elements/1.1/}title")
+    return clean_line(title.text or "") if title is not None else ""
 
 
 def _as_heading(blocks: Iterator[Block]) -> Iterator[Block]:
@@ -128,7 +240,7 @@ class _Walker:
                 content = child.find(SDT_CONTENT)
                 if content is not None and not _showing_placeholder(child):
                     yield from self.blocks(content)
-            elif tag == CUSTOM_XML or tag == INS or tag == MOVE_TO:
+            elif tag in (CUSTOM_XML, INS, MOVE_TO):
                 yield from self.blocks(child)
 
     # --- paragraphs --------------------------------------------------------------------------
@@ -166,20 +278,18 @@ class _Walker:
                 on = checked is not None and checked.get(f"{{{_W14}}}val", "1") not in _OFF
                 out.append(TICKED if on else UNTICKED)
                 return
-            if props.find(_q("showingPlcHdr")) is not None:
+            if props.find(W_SHOWING_PLC_HDR) is not None:
                 return
         content = sdt.find(SDT_CONTENT)
         if content is not None:
             self._inline(content, out, state)
 
     def _run(self, r: etree._Element, out: list[str], state: _RunState) -> None:
-        props = r.find(_q("rPr"))
+        props = r.find(W_R_PR)
         struck = props is not None and (
-            _on(props.find(_q("strike")))
-            or _on(props.find(_q("dstrike")))
-            or _on(props.find(_q("vanish")))
+            _on(props.find(W_STRIKE)) or _on(props.find(W_DSTRIKE)) or _on(props.find(W_VANISH))
         )
-        bold = props is not None and _on(props.find(_q("b")))
+        bold = props is not None and _on(props.find(W_B))
         for child in r:
             tag = child.tag
             if tag == FLD_CHAR:
@@ -199,7 +309,7 @@ class _Walker:
             elif tag == TAB:
                 out.append("\t")
             elif tag == BR:
-                if child.get(_q("type")) == "page":
+                if child.get(W_TYPE) == "page":
                     self.page_breaks += 1
                 out.append("\n")
             elif tag == CR:
@@ -218,20 +328,20 @@ class _Walker:
                         for p in box.iter(P):
                             self._inline(p, out, state)
                             out.append("\n")
-            elif tag == _q("lastRenderedPageBreak"):
+            elif tag == W_LAST_RENDERED_PAGE_BREAK:
                 continue
 
     def _field_char(self, fld: etree._Element, out: list[str], state: _RunState) -> None:
-        kind = fld.get(_q("fldCharType"))
+        kind = fld.get(W_FLD_CHAR_TYPE)
         if kind == "begin":
             state.depth += 1
             state.in_field_code = True
-            data = fld.find(_q("ffData"))
-            box = data.find(_q("checkBox")) if data is not None else None
+            data = fld.find(W_FF_DATA)
+            box = data.find(W_CHECK_BOX) if data is not None else None
             if box is not None:
-                checked = box.find(_q("checked"))
+                checked = box.find(W_CHECKED)
                 if checked is None:
-                    checked = box.find(_q("default"))
+                    checked = box.find(W_DEFAULT)
                 on = checked is not None and checked.get(W_VAL, "1") not in _OFF
                 out.append(TICKED if on else UNTICKED)
                 state.field_box = state.depth
@@ -259,21 +369,21 @@ class _Walker:
         return Table(tuple(rows))
 
     def cell(self, tc: etree._Element) -> Cell:
-        props = tc.find(_q("tcPr"))
+        props = tc.find(W_TC_PR)
         span, continued, shaded = 1, False, False
         if props is not None:
-            grid_span = props.find(_q("gridSpan"))
+            grid_span = props.find(W_GRID_SPAN)
             if grid_span is not None:
                 try:
                     span = max(1, int(grid_span.get(W_VAL, "1")))
                 except ValueError:
                     span = 1
-            merge = props.find(_q("vMerge"))
+            merge = props.find(W_V_MERGE)
             if merge is not None and merge.get(W_VAL, "continue") == "continue":
                 continued = True
-            shade = props.find(_q("shd"))
+            shade = props.find(W_SHD)
             if shade is not None:
-                fill = (shade.get(_q("fill")) or "auto").lower()
+                fill = (shade.get(W_FILL) or "auto").lower()
                 shaded = fill not in {"auto", "ffffff", "none", ""}
         lines: list[str] = []
         tables: list[Table] = []
@@ -336,14 +446,14 @@ def _on(element: etree._Element | None) -> bool:
 
 def _showing_placeholder(sdt: etree._Element) -> bool:
     props = sdt.find(SDT_PR)
-    return props is not None and props.find(_q("showingPlcHdr")) is not None
+    return props is not None and props.find(W_SHOWING_PLC_HDR) is not None
 
 
 def _heading_level(p: etree._Element) -> int:
-    props = p.find(_q("pPr"))
+    props = p.find(W_P_PR)
     if props is None:
         return 0
-    style = props.find(_q("pStyle"))
+    style = props.find(W_P_STYLE)
     if style is not None:
         name = (style.get(W_VAL) or "").replace(" ", "")
         if name.lower() in {"title", "subtitle"}:
@@ -351,7 +461,7 @@ def _heading_level(p: etree._Element) -> int:
         match = _HEADING_STYLE.match(name)
         if match:
             return int(match.group(1))
-    outline = props.find(_q("outlineLvl"))
+    outline = props.find(W_OUTLINE_LVL)
     if outline is not None:
         try:
             return int(outline.get(W_VAL, "9")) + 1 if int(outline.get(W_VAL, "9")) < 9 else 0
@@ -362,7 +472,7 @@ def _heading_level(p: etree._Element) -> int:
 
 def _symbol(sym: etree._Element) -> str:
     """A ``w:sym`` (Wingdings and friends) as the box glyph it draws, or nothing."""
-    code = sym.get(_q("char")) or ""
+    code = sym.get(W_CHAR) or ""
     try:
         char = chr(int(code, 16))
     except ValueError:

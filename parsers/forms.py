@@ -57,7 +57,9 @@ _CHILD_SLOTS = ("forenames", "surname", "name", "dob", "gender", "address", "pos
 _VALUE_SHAPE = re.compile(
     r"^\s*(?:\d[\d\s/.:-]{4,}|[\w.+'-]+@[\w.-]+|[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2})\s*$", re.I
 )
-_CHILD_NUMBER = re.compile(r"\b(?:child|young person|sibling)\s*(?:no\.?\s*)?(\d)\b|\b(second|third|fourth)\b", re.I)  # noqa: E501
+_CHILD_NUMBER = re.compile(
+    r"\b(?:child|young person|sibling)\s*(?:no\.?\s*)?(\d)\b|\b(second|third|fourth)\b", re.I
+)
 
 
 @dataclass
@@ -107,7 +109,9 @@ class _Walk:
         for block in blocks:
             if isinstance(block, Paragraph):
                 for line in block.text.split("\n"):
-                    self.line(line, heading=block.heading > 0 or block.bold, strong=block.heading > 0)
+                    self.line(
+                        line, heading=block.heading > 0 or block.bold, strong=block.heading > 0
+                    )
             else:
                 self.flush()
                 self.table(block)
@@ -117,9 +121,9 @@ class _Walk:
         self.flush()
         if kind == "child":
             number = _CHILD_NUMBER.search(heading)
-            if number or self.section == "child" or self._child_started():
-                if number is None or number.group(1) != "1":
-                    self.child_block += 1
+            another = number or self.section == "child" or self._child_started()
+            if another and (number is None or number.group(1) != "1"):
+                self.child_block += 1
         self.section = kind
 
     def _child_started(self) -> bool:
@@ -236,12 +240,11 @@ class _Walk:
     def single_cell(self, cell: Cell) -> None:
         lines = _unwrap(cell.text.split("\n"))
         first = lines[0]
-        if len(lines) == 1 or cell.emphasised and len(first) < 80:
-            if cell.emphasised or len(lines) == 1:
-                self.line(first, heading=cell.emphasised)
-                for extra in lines[1:]:
-                    self.line(extra, heading=False)
-                return
+        if len(lines) == 1 or (cell.emphasised and len(first) < 80):
+            self.line(first, heading=cell.emphasised)
+            for extra in lines[1:]:
+                self.line(extra, heading=False)
+            return
         if _label_like_text(first) and not _split_pairs(first) and not values.has_boxes(first):
             self.flush()
             self.piece(first, "\n".join(lines[1:]))
@@ -395,7 +398,10 @@ def _header_like(text: str) -> bool:
 def _is_person_grid(header: list[str], section: str | None) -> bool:
     """A grid listing people (children, carers, siblings) rather than a one-row label strip."""
     slots = {meaning(h).slot for h in header}
-    return section in {"child", "carer", "other"} and len(slots & {"name", "forenames", "surname", "dob"}) >= 1  # noqa: E501
+    return (
+        section in {"child", "carer", "other"}
+        and len(slots & {"name", "forenames", "surname", "dob"}) >= 1
+    )
 
 
 def _label_text(text: str) -> str:
@@ -485,7 +491,9 @@ def _split_at_boxes(text: str) -> tuple[str, str]:
 def _long_field(label: str) -> bool:
     found = meaning(label)
     if found.field is not None:
-        return FIELD_TYPES.get(found.field) == "long_text" or found.field == "consent_refused_reason"
+        return (
+            FIELD_TYPES.get(found.field) == "long_text" or found.field == "consent_refused_reason"
+        )
     return not found.known
 
 
@@ -540,7 +548,9 @@ class _Assembly:
             return
         if follow_up == "consent" and not label.known and _FOLLOW_UP.match(piece.label):
             # "If no, please explain why" under the consent question.
-            self._offer(self.found, "consent_refused_reason", _Found(piece.value, 0.85, piece.label))
+            self._offer(
+                self.found, "consent_refused_reason", _Found(piece.value, 0.85, piece.label)
+            )
             return
         if label.slot is not None:
             self.slot(label, piece)
@@ -665,14 +675,18 @@ def _typed(name: str, found: _Found, warnings: list[str]) -> FieldValue:
         warnings.append(f"{name}: unreadable value")
         return FieldValue(None, round(found.confidence * 0.5, 2), found.label)
     warnings.extend(f"{name}: {note}" for note in read.notes)
-    return FieldValue(read.value, round(min(1.0, found.confidence * read.confidence), 2), found.label)
+    return FieldValue(
+        read.value, round(min(1.0, found.confidence * read.confidence), 2), found.label
+    )
 
 
 def _strip_boxes(text: str) -> str:
     return values.collapse(re.sub("[☒☐]", " ", text))
 
 
-def _child(person: _Person, warnings: list[str] | None) -> tuple[ChildRecord, dict[str, FieldValue]]:
+def _child(
+    person: _Person, warnings: list[str] | None
+) -> tuple[ChildRecord, dict[str, FieldValue]]:
     slots = person.slots
     sink: list[str] = [] if warnings is None else warnings
     typed: dict[str, FieldValue] = {}
@@ -741,9 +755,9 @@ def read_form(
         referrer["name"] = _Found(" ".join(parts), referrer["forenames"].confidence, "")
     for slot in ("name", "role", "agency", "phone", "email"):
         if slot in referrer:
-            name = field_for("referrer", slot)
-            assert name is not None
-            fields[name] = _typed(name, referrer[slot], warnings)
+            target = field_for("referrer", slot)
+            assert target is not None
+            fields[target] = _typed(target, referrer[slot], warnings)
 
     children: list[ChildRecord] = []
     for index, person in enumerate(assembly.children):
@@ -798,7 +812,9 @@ def _gcp_claim(assembly: _Assembly, walk: _Walk) -> FieldValue | None:
     if asked is not None:
         answer = values.boolean(asked.raw)
         if answer is not None:
-            return FieldValue(answer.value, round(asked.confidence * answer.confidence, 2), asked.label)
+            return FieldValue(
+                answer.value, round(asked.confidence * answer.confidence, 2), asked.label
+            )
         if _mentions_gcp(asked.raw):
             return FieldValue(True, 0.8, asked.label)
         if asked.raw.strip() and re.search(r"attach|enclos|included|list", asked.label, re.I):
@@ -808,7 +824,9 @@ def _gcp_claim(assembly: _Assembly, walk: _Walk) -> FieldValue | None:
         return FieldValue(any(t.on for t in gcp_ticks), 0.95, "attachments")
     listed = " ".join(walk.attachment_text)
     if listed:
-        if _mentions_gcp(listed) and not re.search(r"\bno\b[^.]{0,20}\b(?:gcp|graded)", listed, re.I):
+        if _mentions_gcp(listed) and not re.search(
+            r"\bno\b[^.]{0,20}\b(?:gcp|graded)", listed, re.I
+        ):
             return FieldValue(True, 0.8, "attachments")
         attachment_ticks = [t for t in walk.ticks if t.section == "attachments"]
         if attachment_ticks:

@@ -171,7 +171,7 @@ _NUMBERING = re.compile(
 
 
 def strip_numbering(text: str) -> str:
-    """``"3. Referrer details"`` → ``"Referrer details"``; ``"Section 2: Consent"`` → ``"Consent"``."""
+    """Drop a heading's numbering: ``"3. Referrer details"``, ``"Section B: Consent"``."""
     return _NUMBERING.sub("", text, count=1)
 
 
@@ -258,8 +258,7 @@ def concern_of_option(option: str) -> str | None:
     best: tuple[int, str] | None = None
     for concern in table().concerns:
         for term in concern.tick:
-            if find(words, term) >= 0:
-                # The longest matching term decides ("sexual exploitation" over "sexual").
-                if best is None or len(term) > best[0]:
-                    best = (len(term), concern.code)
+            # The longest matching term decides ("sexual exploitation" over "sexual").
+            if find(words, term) >= 0 and (best is None or len(term) > best[0]):
+                best = (len(term), concern.code)
     return best[1] if best else None

@@ -61,15 +61,17 @@ _SPACES = re.compile(r"[ \u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _TABS = re.compile(r" *\t[\t ]*")
 
 
+_BOX_TABLE = {ord(c): TICKED for c in _TICKED_GLYPHS} | {ord(c): UNTICKED for c in _EMPTY_GLYPHS}
+
+
 def normalise_boxes(text: str) -> str:
     """Every drawn box becomes ``☒`` or ``☐``."""
     if not text:
         return text
-    text = _BRACKET_TICK.sub(TICKED, text)
-    text = _BRACKET_EMPTY.sub(UNTICKED, text)
-    return text.translate(
-        {ord(c): TICKED for c in _TICKED_GLYPHS} | {ord(c): UNTICKED for c in _EMPTY_GLYPHS}
-    )
+    if "[" in text or "(" in text:
+        text = _BRACKET_TICK.sub(TICKED, text)
+        text = _BRACKET_EMPTY.sub(UNTICKED, text)
+    return text.translate(_BOX_TABLE)
 
 
 def is_placeholder(text: str) -> bool:
@@ -78,8 +80,13 @@ def is_placeholder(text: str) -> bool:
     return not key or key in _PLACEHOLDER_KEYS
 
 
+_PLACEHOLDER_HINT = re.compile(r"click|choose|select|enter|type here|insert|dd|hh:mm", re.I)
+
+
 def strip_placeholders(text: str) -> str:
     """Remove placeholder phrases from ``text`` (a cell may hold one beside real text)."""
+    if not _PLACEHOLDER_HINT.search(text):
+        return text
     return _PLACEHOLDER_RE.sub("", text)
 
 
@@ -89,7 +96,10 @@ def clean_line(text: str) -> str:
     A run of tabs stays, as one tab: on forms typed without tables it separates label and value.
     """
     text = strip_placeholders(normalise_boxes(text))
-    return _TABS.sub("\t", _SPACES.sub(" ", text)).strip(" \t")
+    text = _SPACES.sub(" ", text)
+    if "\t" in text:
+        text = _TABS.sub("\t", text)
+    return text.strip(" \t")
 
 
 def clean_text(text: str) -> str:

@@ -53,7 +53,7 @@ def options(text: str) -> list[tuple[str, bool]]:
         return []
     pieces = re.split(f"([{_GLYPHS}])", text)
     stripped = text.strip()
-    box_first = stripped[:1] in _GLYPHS or not stripped[-1:] in _GLYPHS
+    box_first = stripped[:1] in _GLYPHS or stripped[-1:] not in _GLYPHS
     found: list[tuple[str, bool]] = []
     if box_first:
         # pieces: [before, glyph, label, glyph, label, …]
@@ -103,8 +103,8 @@ def yes_no(text: str) -> Read | None:
     # "Yes / No" left with both options is unanswered; one struck out leaves the other.
     words = [w for w in re.split(r"\s*[/|]\s*|\s+or\s+", text) if w]
     if len(words) >= 2 and all(_word_answer(w) is not None for w in words[:3]):
-        answers = {_word_answer(w) for w in words}
-        if len(answers) > 1:
+        answers_typed = {_word_answer(w) for w in words}
+        if len(answers_typed) > 1:
             return None
     answer = _word_answer(text)
     if answer is None:
@@ -162,7 +162,10 @@ _DATE_PATTERNS = (
     # 04/03/2019, 4-3-19, 04.03.19, 04 03 2019
     re.compile(r"\b(?P<d>\d{1,2})\s?[-/.]\s?(?P<m>\d{1,2})\s?[-/.]\s?(?P<y>\d{4}|\d{2})\b"),
     # 4 March 2019, 4th Mar 2019, 4-Mar-19
-    re.compile(rf"\b(?P<d>\d{{1,2}}){_ORD}(?:\s+of)?[\s\-/.]*{_MONTH}\.?,?[\s\-/.]*(?P<y>\d{{4}}|\d{{2}})\b", re.I),  # noqa: E501
+    re.compile(
+        rf"\b(?P<d>\d{{1,2}}){_ORD}(?:\s+of)?[\s\-/.]*{_MONTH}\.?,?[\s\-/.]*(?P<y>\d{{4}}|\d{{2}})\b",
+        re.I,
+    ),
     # March 4 2019, March 4th, 2019
     re.compile(rf"\b{_MONTH}\.?\s+(?P<d>\d{{1,2}}){_ORD},?\s+(?P<y>\d{{4}})\b", re.I),
 )
@@ -191,9 +194,7 @@ def _month_number(text: str | None, digits: str | None) -> int:
     return _MONTHS[text.lower().rstrip(".")]
 
 
-def date_value(
-    text: str, *, future_ok: bool = True, today: dt.date | None = None
-) -> Read | None:
+def date_value(text: str, *, future_ok: bool = True, today: dt.date | None = None) -> Read | None:
     """A date (``YYYY-MM-DD``) from any UK way of writing it; ``None`` when there is none."""
     text = collapse(text)
     if not text:
@@ -245,7 +246,7 @@ def date_value(
 
 
 _TIME = re.compile(
-    r"(?<![\d/.])(?P<h>[01]?\d|2[0-3])(?:\s?[:.h]\s?(?P<m>[0-5]\d))?\s?(?P<ampm>[ap]\.?m\.?)?(?:\s?hrs|\s?hours)?(?![\d/])",  # noqa: E501
+    r"(?<![\d/.])(?P<h>[01]?\d|2[0-3])(?:\s?[:.h]\s?(?P<m>[0-5]\d))?\s?(?P<ampm>[ap]\.?m\.?)?(?:\s?hrs|\s?hours)?(?![\d/])",
     re.IGNORECASE,
 )
 _TIME_24 = re.compile(r"(?<![\d/.])(?P<h>[01]\d|2[0-3])(?P<m>[0-5]\d)\s?(?:hrs|hours|h)\b", re.I)
