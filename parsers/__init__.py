@@ -19,7 +19,7 @@ from parsers.base import ReadLimits, Unreadable
 from parsers.fields import ParsedAttachment
 from parsers.layout import Layout
 
-__all__ = ["ReadLimits", "ParsedAttachment", "parse_bytes", "parse_file", "sniff"]
+__all__ = ["ParsedAttachment", "ReadLimits", "parse_bytes", "parse_file", "sniff"]
 
 log = logging.getLogger("parsers")
 
@@ -70,9 +70,7 @@ def sniff(data: bytes, filename: str) -> str:
     return "unknown"
 
 
-def parse_bytes(
-    data: bytes, filename: str, limits: ReadLimits | None = None
-) -> ParsedAttachment:
+def parse_bytes(data: bytes, filename: str, limits: ReadLimits | None = None) -> ParsedAttachment:
     """Classify and read one attachment, in this process; never raises."""
     from parsers import classify, forms
 

@@ -141,10 +141,11 @@ class _Walk:
             self.attachment_text.append(text)
         if heading and not _has_answer(text):
             kind = section_of(text)
-            label = meaning(text)
-            if kind is not None and (strong or not label.known or kind == "concerns"):
+            if kind is not None:
                 self.set_section(kind, text)
-                if label.field == "concern_narrative":
+                if meaning(text).known:
+                    # A bold label may also open a section ("Reason for referral", "Child's
+                    # name"): it takes the paragraphs below, but not a table.
                     self.pending, self.pending_from_heading = text, True
                 return
         if self._inline_pairs(text):
@@ -220,8 +221,12 @@ class _Walk:
                 index += 1
                 continue
             if len(texts) <= 1:
-                column_labels.clear()
-                if texts:
+                self.unanswered(column_labels)
+                if texts and len(cells) >= 2 and texts[0] is cells[0] and _label_like(cells[0], cells):
+                    # A label whose answer cell is empty.
+                    self.flush()
+                    self.piece(_label_text(cells[0].text.replace("\n", " ")), "")
+                elif texts:
                     self.single_cell(texts[0])
             else:
                 self.flush()
@@ -229,13 +234,24 @@ class _Walk:
                 if header:
                     index = self.grid(rows, index, header)
                     continue
+                pending_columns = dict(column_labels)
                 self.row(cells, column_labels)
+                for j, label in pending_columns.items():
+                    if column_labels.get(j) == label:  # the row below did not answer it
+                        self.piece(column_labels.pop(j), "")
             for cell in cells:
                 for nested in cell.tables:
                     self.flush()
                     self.table(nested)
             index += 1
+        self.unanswered(column_labels)
         self.flush()
+
+    def unanswered(self, column_labels: dict[int, str]) -> None:
+        """Labels that stood over a column nobody filled in: present, with no answer."""
+        for label in column_labels.values():
+            self.piece(label, "")
+        column_labels.clear()
 
     def single_cell(self, cell: Cell) -> None:
         lines = _unwrap(cell.text.split("\n"))
@@ -307,6 +323,12 @@ class _Walk:
     def row(self, cells: list[Cell], column_labels: dict[int, str]) -> None:
         count = len(cells)
         filled = [c for c in cells if c.text]
+        if len(filled) >= 2 and all(c.emphasised for c in filled) and not column_labels:
+            # A row of labels only: their answers are in the row below.
+            for j, cell in enumerate(cells):
+                if cell.text:
+                    column_labels[j] = _label_text(cell.text.replace("\n", " "))
+            return
         emphasis = any(c.emphasised for c in filled) and not all(c.emphasised for c in filled)
         j = 0
         while j < count:
@@ -322,9 +344,19 @@ class _Walk:
                 self.piece(column_labels.pop(j), cell.text)
                 j += 1
                 continue
+            stacked = None if emphasis else _stacked(cell)
+            if stacked is not None:
+                # "Label\nanswer" in one cell, several such cells to a row.
+                self.piece(*stacked)
+                j += 1
+                continue
             if is_label and j + 1 < count:
                 nxt = cells[j + 1]
                 nxt_label = nxt.emphasised if emphasis else _strong_label(nxt)
+                if not emphasis and _stacked(nxt) is not None:
+                    self.piece(_label_text(cell.text.replace("\n", " ")), "")
+                    j += 1
+                    continue
                 if not nxt_label:
                     answer, used = nxt.text, 2
                     # "Yes ☐ | No ☒" in separate cells: one answer.
@@ -367,13 +399,40 @@ def _answer_only(text: str) -> bool:
     return values.yes_no(text) is not None and len(text) <= 12
 
 
+_FUNCTION_WORDS = {
+    "a", "an", "and", "are", "as", "at", "been", "by", "for", "from", "has", "have", "if", "in",
+    "is", "of", "on", "or", "please", "the", "their", "this", "to", "was", "were", "with", "you",
+    "your", "who", "what", "why", "when", "how", "does", "do", "did", "not",
+}  # fmt: skip
+
+
+def _stacked(cell: Cell) -> tuple[str, str] | None:
+    """(label, answer) when a cell holds a label line with its answer on the lines below."""
+    if "\n" not in cell.text:
+        return None
+    lines = _unwrap(cell.text.split("\n"))
+    if len(lines) < 2 or values.has_boxes(lines[0]) or _split_pairs(lines[0]):
+        return None
+    if not _label_like_text(lines[0]) or _strong_text_label(lines[1]):
+        return None
+    return _label_text(lines[0]), "\n".join(lines[1:])
+
+
 def _unwrap(lines: list[str]) -> list[str]:
     """Join a label that wrapped onto the next line of its cell (next line in lower case, or the
     label's question mark or colon only on a later line)."""
     out = [lines[0]]
     for line in lines[1:]:
         previous = out[-1]
-        wrapped = line[:1].islower() and not previous.endswith((".", "?", ":", "!"))
+        wrapped = (
+            line[:1].islower()
+            and not previous.endswith((".", "?", ":", "!"))
+            and not _VALUE_SHAPE.match(line)
+            and (
+                previous.rsplit(" ", 1)[-1].lower() in _FUNCTION_WORDS
+                or not _label_like_text(previous)
+            )
+        )
         if wrapped and len(previous) < 120:
             out[-1] = f"{previous} {line}"
         else:
@@ -413,8 +472,13 @@ def _has_answer(text: str) -> bool:
 
 
 def _strong_label(cell: Cell) -> bool:
-    text = cell.text.strip()
-    return bool(text) and (text.endswith(("?", ":")) and len(text) < 200)
+    return _strong_text_label(cell.text)
+
+
+def _strong_text_label(text: str) -> bool:
+    """Ends like a question or a label ("…?", "…:"), and is not long enough to be an answer."""
+    text = text.strip()
+    return bool(text) and text.endswith(("?", ":")) and len(text) < 200
 
 
 def _label_like_text(text: str) -> bool:

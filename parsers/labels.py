@@ -195,7 +195,7 @@ def meaning(label: str) -> Label:
                 return Label(
                     slot=rule.name, entity=entity, default=rule.default, score=_score(words, rule)
                 )
-    if entity is not None and len(words) <= 5:
+    if entity in ("referrer", "child") and len(words) <= 5:
         # A label that only names the person ("Referrer", "Request for service from",
         # "Young person") is asking for their name.
         rest = _without(outside, t.entities[entity])
@@ -238,10 +238,17 @@ def section_of(heading: str) -> str | None:
     words = tokens(strip_numbering(heading))
     if not words or len(words) > 12:
         return None
-    for kind, terms in table().sections:
-        if has_any(words, terms):
-            return kind
-    return None
+    # The person a heading names first is the one it is about: "Children in the household" is
+    # about children, "Parents of the child" about parents.
+    best: tuple[int, int, int, str] | None = None
+    for order, (kind, terms) in enumerate(table().sections):
+        for term in terms:
+            at = find(words, term)
+            if at >= 0:
+                key = (at, -len(term), order, kind)
+                if best is None or key < best:
+                    best = key
+    return best[3] if best else None
 
 
 def field_for(entity: str, slot: str) -> str | None:
