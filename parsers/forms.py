@@ -148,6 +148,9 @@ class _Walk:
                     # name"): it takes the paragraphs below, but not a table.
                     self.pending, self.pending_from_heading = text, True
                 return
+        if self._continues_answer(text):
+            self.pending_lines.append(text)
+            return
         if self._inline_pairs(text):
             return
         if values.has_boxes(text):
@@ -171,13 +174,26 @@ class _Walk:
             if not _long_field(self.pending):
                 self.flush()
 
+    def _continues_answer(self, text: str) -> bool:
+        """A line inside a long answer: only a clear new label or question ends the answer."""
+        if self.pending is None or not self.pending_lines or not _long_field(self.pending):
+            return False
+        if _strong_text_label(text) or values.has_boxes(text):
+            return False
+        pairs = _split_pairs(text)
+        return not (pairs and meaning(pairs[0][0]).known)
+
     def _inline_pairs(self, text: str) -> bool:
         pairs = _split_pairs(text)
         if not pairs:
             return False
         self.flush()
-        for label, value in pairs:
-            if value:
+        for index, (label, value) in enumerate(pairs):
+            last = index == len(pairs) - 1
+            if value and last and _long_field(label) and meaning(label).known:
+                # "Reason for referral: It started…" may go on in the lines below.
+                self.pending, self.pending_lines, self.pending_from_heading = label, [value], False
+            elif value:
                 self.piece(label, value)
             else:
                 self.pending, self.pending_from_heading = label, False
@@ -487,10 +503,9 @@ def _label_like_text(text: str) -> bool:
         return False
     if text.endswith(("?", ":")):
         return True
-    if _VALUE_SHAPE.match(text):
-        return False
-    label = meaning(text)
-    return label.known and len(text) < 160
+    if _VALUE_SHAPE.match(text) or len(text.split()) > 14 or text.endswith((".", "!")):
+        return False  # a sentence is an answer, whatever words it uses
+    return meaning(text).known
 
 
 def _label_like(cell: Cell, row: list[Cell]) -> bool:
@@ -504,15 +519,23 @@ def _label_like(cell: Cell, row: list[Cell]) -> bool:
     return len(lines) <= 4 and _label_like_text(" ".join(lines))
 
 
-_PAIR = re.compile(r"^(?P<label>[^:\t]{1,90}?)\s*(?::|\t|\s-\s|\s{3,})\s*(?P<value>.*)$")
+_PAIR = re.compile(r"^(?P<label>[^:\t]{1,90}?)\s*(?P<sep>:|\t|\s-\s|\s{3,})\s*(?P<value>.*)$")
+_QUESTION_PAIR = re.compile(r"^(?P<label>[^?:\t]{3,200}\?)\s*(?P<value>\S.*)$")
 
 
 def _split_pairs(text: str) -> list[tuple[str, str]]:
-    """``Label: value`` (also ``Label<tab>value``), several in one line when labels are known."""
-    match = _PAIR.match(text.strip())
+    """``Label: value``, ``Question? answer`` and ``Label<tab>value``; several in one line
+    when the later labels are known ones."""
+    text = text.strip()
+    question = _QUESTION_PAIR.match(text)
+    if question and _label_like_text(question["label"]) and not values.has_boxes(question["label"]):
+        return [(question["label"], question["value"].strip())]
+    match = _PAIR.match(text)
     if not match:
         return []
     label, rest = match["label"].strip(), match["value"].strip()
+    if match["sep"].strip(" ") in ("-", "") and not meaning(label).known:
+        return []  # "Title - subtitle", or words far apart: only for labels we know
     if re.fullmatch(r"\d{1,2}", label) or label.lower() in {"http", "https", "mailto"}:
         return []
     if not strip_numbering(label + " x").strip(" x"):  # "Section A: About you" is a heading
