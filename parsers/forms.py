@@ -670,9 +670,13 @@ class _Assembly:
 
     @staticmethod
     def _offer(into: dict[str, _Found], name: str, found: _Found) -> None:
-        """Keep the first answer, unless it was empty and this one is not."""
+        """Keep the first answer, unless it was empty or unreadable and this one is not."""
         current = into.get(name)
-        if current is None or (not _answered(current.raw) and _answered(found.raw)):
+        if current is None:
+            into[name] = found
+        elif not _answered(current.raw) and _answered(found.raw):
+            into[name] = found
+        elif not _fits(name, current.raw) and _fits(name, found.raw):
             into[name] = found
 
     def slot(self, label: Label, piece: _Piece) -> None:
@@ -684,7 +688,16 @@ class _Assembly:
         else:
             entity, certainty = label.default, 0.8
         found = _Found(piece.value, label.score * certainty, piece.label)
-        if entity == "child":
+        if entity == "child" and label.slot == "address_part":
+            # "Address line 1", "Address line 2", "Town": one address, in order.
+            person = self._child_for(piece.child_block, "")
+            current = person.slots.get("address")
+            if current is not None and _answered(current.raw) and _answered(found.raw):
+                found = _Found(f"{current.raw}, {found.raw}", current.confidence, current.label)
+                person.slots["address"] = found
+            else:
+                self._offer(person.slots, "address", found)
+        elif entity == "child":
             person = self._child_for(piece.child_block, label.slot)
             self._offer(person.slots, label.slot, found)
         elif entity == "referrer":
@@ -696,7 +709,7 @@ class _Assembly:
             self.children.append(_Person())
             index = self._child_blocks[block] = len(self.children) - 1
         person = self.children[index]
-        if slot in person.slots and _answered(person.slots[slot].raw):
+        if slot and slot in person.slots and _answered(person.slots[slot].raw):
             # The same slot again in one block: the form lists a second child.
             self.children.append(_Person())
             index = self._child_blocks[block] = len(self.children) - 1
@@ -716,6 +729,26 @@ class _Assembly:
                     )
             if any(_answered(f.raw) for f in person.slots.values()):
                 self.children.append(person)
+
+
+_SHAPE_CHECKS = {
+    "bool": values.boolean,
+    "yes_no_unknown": values.yes_no,
+    "datetime": values.datetime_value,
+    "date": values.date_value,
+    "level": values.level,
+    "email": values.email,
+    "phone": values.phone,
+    "gender": values.gender,
+}
+_SLOT_TYPES = {"dob": "date", "email": "email", "phone": "phone", "gender": "gender"}
+
+
+def _fits(name: str, raw: str) -> bool:
+    """The answer reads as the kind of value the field (or person slot) holds."""
+    kind = FIELD_TYPES.get(name) or _SLOT_TYPES.get(name, "")
+    check = _SHAPE_CHECKS.get(kind)
+    return _answered(raw) if check is None else check(raw) is not None
 
 
 def _answered(raw: str) -> bool:
