@@ -106,7 +106,7 @@ class _Walk:
     # --- blocks -------------------------------------------------------------------------------
 
     def blocks(self, blocks: Iterable[Block]) -> None:
-        for block in blocks:
+        for block in _coalesce(blocks):
             if isinstance(block, Paragraph):
                 for line in block.text.split("\n"):
                     self.line(
@@ -178,6 +178,9 @@ class _Walk:
         """A line inside a long answer: only a clear new label or question ends the answer."""
         if self.pending is None or not self.pending_lines or not _long_field(self.pending):
             return False
+        if _BOILERPLATE.search(text):
+            self.flush()  # a page footer or marking ends the answer on this page
+            return True
         if _strong_text_label(text) or values.has_boxes(text):
             return False
         pairs = _split_pairs(text)
@@ -302,8 +305,8 @@ class _Walk:
             return [c.text for c in rows[index]]
         if any(c.emphasised for c in following):
             return None
-        known = sum(meaning(c.text).known for c in header)
-        if known * 2 < len(header) or not all(_header_like(c.text) for c in header):
+        known = sum(meaning(c.text).known or _strong_label(c) for c in header)
+        if known < max(2, -(-3 * len(header) // 5)) or not all(_header_like(c.text) for c in header):
             return None
         if sum(_label_like(c, following) for c in following) > len(following) // 2:
             return None
@@ -379,7 +382,8 @@ class _Walk:
                     while (
                         values.has_boxes(answer)
                         and j + used < count
-                        and _answer_only(cells[j + used].text)
+                        and values.has_boxes(cells[j + used].text)
+                        and not _label_like(cells[j + used], cells)
                     ):
                         answer = f"{answer} {cells[j + used].text}"
                         used += 1
@@ -398,6 +402,34 @@ class _Walk:
             elif is_label:
                 column_labels[j] = _label_text(cell.text)
             j += 1
+
+
+#: Page furniture: "Page 2 of 5", a protective marking on its own line.
+_BOILERPLATE = re.compile(
+    r"\bpage \d+(?: of \d+)?\s*$|^\s*(?:official(?:[- ]sensitive)?|restricted|confidential|"
+    r"protect)(?: when complete)?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _coalesce(blocks: Iterable[Block]) -> list[Block]:
+    """Tables that follow each other with the same number of columns are one table (a PDF or
+    a form built row by row draws them apart)."""
+    out: list[Block] = []
+    for block in blocks:
+        previous = out[-1] if out else None
+        if (
+            isinstance(block, Table)
+            and isinstance(previous, Table)
+            and block.rows
+            and previous.rows
+            and len(block.rows[0]) == len(previous.rows[-1])
+            and len(block.rows[0]) > 1
+        ):
+            out[-1] = Table(previous.rows + block.rows)
+        else:
+            out.append(block)
+    return out
 
 
 _BOX_ONLY = re.compile(r"^\s*[☒☐]\s*$")
