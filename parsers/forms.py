@@ -230,7 +230,12 @@ class _Walk:
     # --- tables -------------------------------------------------------------------------------
 
     def table(self, table: Table) -> None:
-        rows = [[c for c in row if not c.continued] for row in table.rows]
+        side = _side_headings(table)
+        rows: list[list[Cell]] = []
+        for row in table.rows:
+            if side and row and row[0].text and not row[0].continued:
+                rows.append([Cell(row[0].text, emphasised=True, span=-1)])  # a section marker
+            rows.append([c for c in (row[1:] if side else row) if not c.continued])
         index = 0
         column_labels: dict[int, str] = {}
         while index < len(rows):
@@ -239,7 +244,10 @@ class _Walk:
             if not texts and not any(c.tables for c in cells):
                 index += 1
                 continue
-            if len(texts) <= 1:
+            if len(cells) == 1 and cells[0].span == -1:
+                self.flush()
+                self.set_section(section_of(cells[0].text) or self.section or "", cells[0].text)
+            elif len(texts) <= 1:
                 self.unanswered(column_labels)
                 if texts and len(cells) >= 2 and texts[0] is cells[0] and _label_like(cells[0], cells):
                     # A label whose answer cell is empty.
@@ -273,6 +281,8 @@ class _Walk:
         column_labels.clear()
 
     def single_cell(self, cell: Cell) -> None:
+        if self.pending_from_heading:
+            self.flush()  # a heading's own answer is in paragraphs, not in a table
         lines = _unwrap(cell.text.split("\n"))
         first = lines[0]
         if len(lines) == 1 or (cell.emphasised and len(first) < 80):
@@ -540,11 +550,20 @@ def _label_like_text(text: str) -> bool:
     return meaning(text).known
 
 
+def _side_headings(table: Table) -> bool:
+    """The first column holds section titles merged down the rows beside their fields."""
+    rows = [row for row in table.rows if row]
+    if len(rows) < 2 or not rows[0][0].text or len(rows[0]) < 3:
+        return False
+    continued = sum(1 for row in rows[1:] if row[0].continued)
+    return continued * 2 >= len(rows) - 1 and rows[0][0].emphasised
+
+
 def _label_like(cell: Cell, row: list[Cell]) -> bool:
     text = cell.text.strip()
     if not text or values.has_boxes(text):
         return False
-    if cell.emphasised and any(not c.emphasised for c in row if c.text):
+    if cell.emphasised and len(row) > 1 and any(not c.emphasised for c in row):
         return True
     lines = text.split("\n")
     # A label may wrap onto a few lines of its cell; an answer of many lines is not a label.

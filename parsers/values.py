@@ -307,9 +307,16 @@ def postcode(text: str) -> Read | None:
 
 
 def split_address(text: str) -> tuple[str | None, str | None]:
-    """An address without its postcode (whitespace collapsed, as written), and the postcode."""
+    """An address without its postcode, and the postcode.
+
+    Address lines typed one under another become "line, line"; a long line that merely wrapped
+    (its lines already carry commas) is joined with a space.
+    """
     code = postcode(text)
     body = _POSTCODE.sub(" ", text) if code else text
+    lines = [line.strip() for line in body.replace("\r", "\n").split("\n") if line.strip(" ,")]
+    wrapped = any("," in line.rstrip(" ,") for line in lines)
+    body = (" " if wrapped else ", ").join(lines)
     body = re.sub(r"\s*,\s*(?:,\s*)+", ", ", collapse(body)).strip(" ,;")
     body = re.sub(r"\s*,?\s*(?:post\s*code|pc)\s*:?\s*$", "", body, flags=re.I).strip(" ,;")
     body = re.sub(r"\s+,", ",", body)
