@@ -139,6 +139,12 @@ class _Walk:
             return
         if self.section == "attachments":
             self.attachment_text.append(text)
+        if strong and not re.search(r"[:?]", text):
+            # A styled heading or title ("Request for support - Southend MASH") is not a pair.
+            kind = section_of(text)
+            if kind is not None:
+                self.set_section(kind, text)
+            return
         if heading and not _has_answer(text):
             kind = section_of(text)
             if kind is not None:
@@ -770,7 +776,13 @@ class _Assembly:
     def record(self, record: _Record) -> None:
         labels = [(meaning(h), h, v) for h, v in record.cells]
         explicit = {m.entity for m, _, _ in labels if m.slot is not None and m.entity}
-        if "child" in explicit or (record.section == "child" and not explicit - {"child"}):
+        slots = {m.slot for m, _, _ in labels}
+        # A grid of people outside the parents' and others' sections lists the children.
+        person = bool(slots & {"name", "forenames", "surname"}) and "dob" in slots
+        loose = record.section not in {"carer", "other"} and person
+        if "child" in explicit or (
+            (record.section == "child" or loose) and not explicit - {"child"}
+        ):
             person = _Person()
             for label, header, value in labels:
                 if label.slot in _CHILD_SLOTS and label.entity in (None, "child"):
