@@ -428,6 +428,29 @@ _BOILERPLATE = re.compile(
 )
 
 
+def _paragraph_lines(text: str) -> list[str]:
+    """The lines of a paragraph; "Label: value" followed by lines that only continue the value
+    (an address typed with line breaks) stays one line, its breaks kept as newlines."""
+    lines = text.split("\n")
+    if len(lines) == 1:
+        return lines
+    out: list[str] = []
+    for line in lines:
+        if out and _continues_value(out[-1], line):
+            out[-1] = f"{out[-1]}\n{line}"
+        else:
+            out.append(line)
+    return out
+
+
+def _continues_value(previous: str, line: str) -> bool:
+    first = previous.split("\n", 1)[0]
+    pairs = _split_pairs(first)
+    if len(pairs) != 1 or not pairs[0][1] or not meaning(pairs[0][0]).known:
+        return False
+    return not (_split_pairs(line) or _label_like_text(line) or values.has_boxes(line))
+
+
 def _coalesce(blocks: Iterable[Block]) -> list[Block]:
     """Tables that follow each other with the same number of columns are one table (a PDF or
     a form built row by row draws them apart)."""
@@ -521,10 +544,10 @@ def _header_like(text: str) -> bool:
 def _is_person_grid(header: list[str], section: str | None) -> bool:
     """A grid listing people (children, carers, siblings) rather than a one-row label strip."""
     slots = {meaning(h).slot for h in header}
-    return (
-        section in {"child", "carer", "other"}
-        and len(slots & {"name", "forenames", "surname", "dob"}) >= 1
-    )
+    names = bool(slots & {"name", "forenames", "surname"})
+    if section in {"child", "carer", "other"}:
+        return names or "dob" in slots
+    return names and "dob" in slots
 
 
 def _label_text(text: str) -> str:
@@ -551,9 +574,10 @@ def _label_like_text(text: str) -> bool:
         return False
     if text.endswith(("?", ":")):
         return True
-    if _VALUE_SHAPE.match(text) or len(text.split()) > 14 or text.endswith((".", "!")):
+    words = text.split()
+    if _VALUE_SHAPE.match(text) or len(words) > 14 or (text.endswith((".", "!")) and len(words) > 3):
         return False  # a sentence is an answer, whatever words it uses
-    return meaning(text).known
+    return meaning(text).known or tokens(text) in _BARE_LABELS
 
 
 def _side_headings(table: Table) -> bool:
@@ -576,7 +600,8 @@ def _label_like(cell: Cell, row: list[Cell]) -> bool:
     return len(lines) <= 4 and _label_like_text(" ".join(lines))
 
 
-_PAIR = re.compile(r"^(?P<label>[^:\t]{1,90}?)\s*(?P<sep>:|\t|\s-\s|\s{3,})\s*(?P<value>.*)$")
+_PAIR = re.compile(r"^(?P<label>[^:\t]{1,90}?)\s*(?P<sep>:|\t)\s*(?P<value>.*)$")
+_LOOSE_PAIR = re.compile(r"^(?P<label>[^:\t]{1,90}?)(?P<sep>\s-\s|\s{3,})\s*(?P<value>.*)$")
 _QUESTION_PAIR = re.compile(r"^(?P<label>[^?:\t]{3,200}\?)\s*(?P<value>\S.*)$")
 
 
@@ -587,7 +612,7 @@ def _split_pairs(text: str) -> list[tuple[str, str]]:
     question = _QUESTION_PAIR.match(text)
     if question and _label_like_text(question["label"]) and not values.has_boxes(question["label"]):
         return [(question["label"], question["value"].strip())]
-    match = _PAIR.match(text)
+    match = _PAIR.match(text) or _LOOSE_PAIR.match(text)
     if not match:
         return []
     label, rest = match["label"].strip(), match["value"].strip()
@@ -644,6 +669,8 @@ def _long_field(label: str) -> bool:
 # --- assembly --------------------------------------------------------------------------------
 
 
+#: One-word labels that mean nothing alone but are labels all the same.
+_BARE_LABELS = {("date",), ("time",), ("dated",), ("signed",), ("signature",), ("date", "signed")}
 _FOLLOW_UP = re.compile(
     r"^\W*(?:if\s+(?:no|not|n)\b|why\s+not|reasons?\b|please\s+(?:explain|give|state)|explain|details)",
     re.I,
