@@ -100,6 +100,10 @@ class _Walk:
     pending_lines: list[str] = field(default_factory=list)
     #: The pending label came from a heading (its value is weaker than a real label's).
     pending_from_heading: bool = False
+    #: The line being read is a cell of a table (not a paragraph).
+    in_table: bool = False
+    #: The pending heading-label came from a table cell: the next single cell may answer it.
+    pending_in_table: bool = False
     #: Headings seen (for the attachments section's free-text claims).
     attachment_text: list[str] = field(default_factory=list)
 
@@ -153,6 +157,7 @@ class _Walk:
                     # A bold label may also open a section ("Reason for referral", "Child's
                     # name"): it takes the paragraphs below, but not a table.
                     self.pending, self.pending_from_heading = text, True
+                    self.pending_in_table = self.in_table
                 return
         if self._continues_answer(text):
             self.pending_lines.append(text)
@@ -190,7 +195,7 @@ class _Walk:
         if _strong_text_label(text) or values.has_boxes(text):
             return False
         pairs = _split_pairs(text)
-        return not (pairs and meaning(pairs[0][0]).known)
+        return not (pairs and (meaning(pairs[0][0]).known or pairs[0][0].endswith("?")))
 
     def _inline_pairs(self, text: str) -> bool:
         pairs = _split_pairs(text)
@@ -214,6 +219,7 @@ class _Walk:
         elif self.pending is not None and not self.pending_from_heading:
             self.piece(self.pending, "")
         self.pending, self.pending_lines, self.pending_from_heading = None, [], False
+        self.pending_in_table = False
 
     def piece(self, label: str, value: str) -> None:
         if self.section == "attachments" and value:
@@ -236,6 +242,13 @@ class _Walk:
     # --- tables -------------------------------------------------------------------------------
 
     def table(self, table: Table) -> None:
+        outer, self.in_table = self.in_table, True
+        try:
+            self._table(table)
+        finally:
+            self.in_table = outer
+
+    def _table(self, table: Table) -> None:
         side = _side_headings(table)
         rows: list[list[Cell]] = []
         for row in table.rows:
@@ -287,7 +300,7 @@ class _Walk:
         column_labels.clear()
 
     def single_cell(self, cell: Cell) -> None:
-        if self.pending_from_heading:
+        if self.pending_from_heading and not self.pending_in_table:
             self.flush()  # a heading's own answer is in paragraphs, not in a table
         lines = _unwrap(cell.text.split("\n"))
         first = lines[0]
@@ -732,7 +745,7 @@ class _Assembly:
             if self.loose_date is None and piece.value.strip():
                 self.loose_date = _Found(piece.value, 0.6, piece.label)
             return
-        if words == ("time",) and loose:
+        if words == ("time",) and (loose or follow_up == "referral_datetime"):
             if self.extra_time is None and piece.value.strip():
                 self.extra_time = _Found(piece.value, 0.8, piece.label)
             return
