@@ -337,7 +337,7 @@ class _Walk:
         known = sum(meaning(c.text).known or _strong_label(c) for c in header)
         if known < max(2, -(-3 * len(header) // 5)) or not all(_header_like(c.text) for c in header):
             return None
-        if sum(_label_like(c, following) for c in following) > len(following) // 2:
+        if sum(_label_like(c, following) for c in following) * 3 > len(following):
             return None
         # A label|value|label|value row has labels every other cell: not a header.
         if _row_alternates(rows[index]):
