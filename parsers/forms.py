@@ -622,6 +622,13 @@ def _split_pairs(text: str) -> list[tuple[str, str]]:
     """``Label: value``, ``Question? answer`` and ``Label<tab>value``; several in one line
     when the later labels are known ones."""
     text = text.strip()
+    if "\n" in text:  # a value that runs over several lines belongs to the last pair
+        first, rest = text.split("\n", 1)
+        pairs = _split_pairs(first)
+        if pairs:
+            label, value = pairs[-1]
+            pairs[-1] = (label, f"{value}\n{rest}" if value else rest)
+        return pairs
     question = _QUESTION_PAIR.match(text)
     if question and _label_like_text(question["label"]) and not values.has_boxes(question["label"]):
         return [(question["label"], question["value"].strip())]
@@ -629,8 +636,9 @@ def _split_pairs(text: str) -> list[tuple[str, str]]:
     if not match:
         return []
     label, rest = match["label"].strip(), match["value"].strip()
-    if match["sep"].strip(" ") in ("-", "") and not meaning(label).known:
-        return []  # "Title - subtitle", or words far apart: only for labels we know
+    loose = match["sep"].strip(" ") in ("-", "")
+    if loose and (not meaning(label).known or len(label.split()) > 4):
+        return []  # "Title - subtitle", or words far apart: only for short labels we know
     if re.fullmatch(r"\d{1,2}", label) or label.lower() in {"http", "https", "mailto"}:
         return []
     if not strip_numbering(label + " x").strip(" x"):  # "Section A: About you" is a heading
