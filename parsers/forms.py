@@ -112,7 +112,7 @@ class _Walk:
     def blocks(self, blocks: Iterable[Block]) -> None:
         for block in _coalesce(blocks):
             if isinstance(block, Paragraph):
-                for line in block.text.split("\n"):
+                for line in _paragraph_lines(block.text):
                     self.line(
                         line, heading=block.heading > 0 or block.bold, strong=block.heading > 0
                     )
