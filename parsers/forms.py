@@ -116,10 +116,23 @@ class _Walk:
                     self.line(
                         line, heading=block.heading > 0 or block.bold, strong=block.heading > 0
                     )
+            elif self._boxed_answer(block):
+                continue
             else:
                 self.flush()
                 self.table(block)
         self.flush()
+
+    def _boxed_answer(self, table: Table) -> bool:
+        """A one-cell table under a label paragraph is that label's answer box."""
+        if self.pending is None or self.pending_lines:
+            return False
+        cells = [c for row in table.rows for c in row if not c.continued]
+        if len(table.rows) != 1 or len(cells) != 1 or cells[0].tables:
+            return False
+        self.pending_lines.append(cells[0].text)
+        self.flush()
+        return True
 
     def set_section(self, kind: str, heading: str) -> None:
         self.flush()
@@ -161,6 +174,12 @@ class _Walk:
                 return
         if self._continues_answer(text):
             self.pending_lines.append(text)
+            return
+        if heading and _QUESTION_PAIR.match(text) and ":" not in text:
+            # A bold question with its guidance ("What happened? Say when and where.") is one
+            # label; its answer follows.
+            self.flush()
+            self.pending, self.pending_from_heading = text, False
             return
         if self._inline_pairs(text):
             return
@@ -249,6 +268,8 @@ class _Walk:
             self.in_table = outer
 
     def _table(self, table: Table) -> None:
+        if self._option_columns(table):
+            return
         side = _side_headings(table)
         rows: list[list[Cell]] = []
         for row in table.rows:
@@ -292,6 +313,32 @@ class _Walk:
             index += 1
         self.unanswered(column_labels)
         self.flush()
+
+    def _option_columns(self, table: Table) -> bool:
+        """Questions down the side, answers (Yes | No | Don't know) across the top, a mark in
+        the chosen column: each row becomes "question → chosen answer"."""
+        rows = [[c for c in row if not c.continued] for row in table.rows]
+        if len(rows) < 2 or len(rows[0]) < 3:
+            return False
+        header = [c.text for c in rows[0]]
+        answers = header[1:]
+        if header[0] and meaning(header[0]).known:
+            return False
+        if not all(values.yes_no(a) is not None or _MARK_HEADER.match(a) for a in answers if a):
+            return False
+        if sum(1 for a in answers if a) < 2:
+            return False
+        self.flush()
+        for row in rows[1:]:
+            if not row or not row[0].text:
+                continue
+            marks = row[1 : len(header)]
+            chosen = [answers[k] for k, c in enumerate(marks) if _marked(c.text)]
+            if len(marks) != len(answers) or any(c.text and not _is_mark(c.text) for c in marks):
+                self.row(row, {})  # not a row of marks after all
+                continue
+            self.piece(_label_text(row[0].text), " / ".join(chosen))
+        return True
 
     def unanswered(self, column_labels: dict[int, str]) -> None:
         """Labels that stood over a column nobody filled in: present, with no answer."""
@@ -482,6 +529,19 @@ def _coalesce(blocks: Iterable[Block]) -> list[Block]:
         else:
             out.append(block)
     return out
+
+
+_MARK_HEADER = re.compile(r"^(?:yes|no|y|n|n/?a|unknown|not known|don'?t know|unsure)$", re.I)
+_MARKS = {"x", "☒", "✓", "✔", "yes", "y", "*", "•"}
+
+
+def _is_mark(text: str) -> bool:
+    """A cell that is only a mark (or an empty box)."""
+    return text.strip().lower() in _MARKS or text.strip() == "☐"
+
+
+def _marked(text: str) -> bool:
+    return text.strip().lower() in _MARKS
 
 
 _BOX_ONLY = re.compile(r"^\s*[☒☐]\s*$")
@@ -767,6 +827,14 @@ class _Assembly:
         name = label.field
         assert name is not None
         found = _Found(piece.value, label.score, piece.label)
+        if name == "phoned_who_when":
+            # "Who did you speak to and when?": one answer, two fields.
+            when = values.datetime_value(piece.value)
+            who = values.collapse(_without_dates(piece.value)).strip(" ,;-/")
+            self._offer(self.found, "phoned_to", _Found(who, label.score * 0.9, piece.label))
+            if when is not None:
+                self._offer(self.found, "phoned_at", _Found(piece.value, label.score, piece.label))
+            return
         if name == "referral_time":
             if self.extra_time is None:
                 self.extra_time = found
@@ -860,6 +928,14 @@ def _fits(name: str, raw: str) -> bool:
     kind = FIELD_TYPES.get(name) or _SLOT_TYPES.get(name, "")
     check = _SHAPE_CHECKS.get(kind)
     return _answered(raw) if check is None else check(raw) is not None
+
+
+def _without_dates(text: str) -> str:
+    """``text`` without the dates and times in it (for "Fiona Reedman, 24/08/2026 09:30")."""
+    text = re.sub(r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}\b", " ", text)
+    text = re.sub(r"\b\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?|hrs)?", " ", text, flags=re.I)
+    text = re.sub(r"\b(?:on|at)\b\s*(?=[,;]|$)", " ", text)
+    return text
 
 
 def _answered(raw: str) -> bool:

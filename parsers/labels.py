@@ -96,6 +96,8 @@ class Table:
     entities: dict[str, tuple[Tokens, ...]]
     precedence: tuple[str, ...]
     sections: tuple[tuple[str, tuple[Tokens, ...]], ...]
+    #: Section terms that decide wherever they stand in a heading.
+    overrides: tuple[tuple[str, tuple[Tokens, ...]], ...]
     fields: tuple[_Rule, ...]
     slots: tuple[_Rule, ...]
     entity_fields: dict[str, dict[str, str]]
@@ -126,6 +128,9 @@ def table() -> Table:
         entities={k: _terms(v) for k, v in entities.items() if k != "precedence"},
         precedence=tuple(entities["precedence"]),
         sections=tuple((s["kind"], _terms(s["terms"])) for s in raw["section"]),
+        overrides=tuple(
+            (s["kind"], _terms(s["decisive"])) for s in raw["section"] if s.get("decisive")
+        ),
         fields=tuple(_rule(entry) for entry in raw["field"]),
         slots=tuple(_rule(entry) for entry in raw["slot"]),
         entity_fields={k: dict(v) for k, v in raw["entity_fields"].items()},
@@ -240,6 +245,9 @@ def section_of(heading: str) -> str | None:
         return None
     # The person a heading names first is the one it is about: "Children in the household" is
     # about children, "Parents of the child" about parents.
+    for kind, terms in table().overrides:
+        if has_any(words, terms):
+            return kind
     best: tuple[int, int, int, str] | None = None
     for order, (kind, terms) in enumerate(table().sections):
         for term in terms:
