@@ -161,6 +161,11 @@ class _Walk:
             kind = section_of(text)
             if kind is not None:
                 self.set_section(kind, text)
+            if meaning(text).field == "concern_narrative":
+                # "Reason for referral" as a heading: the paragraphs under it are the reason.
+                self.flush()
+                self.pending, self.pending_from_heading = text, True
+                self.pending_in_table = self.in_table
             return
         if heading and not _has_answer(text):
             kind = section_of(text)
@@ -488,6 +493,17 @@ _BOILERPLATE = re.compile(
 )
 
 
+def _shouted(text: str) -> bool:
+    """A short line in capitals with no answer in it: a plain-text heading."""
+    letters = [c for c in text if c.isalpha()]
+    return (
+        len(letters) >= 4
+        and all(c.isupper() for c in letters)
+        and len(text.split()) <= 8
+        and not re.search(r"[:?☒☐@]|\d{3}", text)
+    )
+
+
 def _paragraph_lines(text: str) -> list[str]:
     """The lines of a paragraph; "Label: value" followed by lines that only continue the value
     (an address typed with line breaks) stays one line, its breaks kept as newlines."""
@@ -511,11 +527,22 @@ def _continues_value(previous: str, line: str) -> bool:
     return not (_split_pairs(line) or _label_like_text(line) or values.has_boxes(line))
 
 
+_RULE_LINE = re.compile(r"^\s*[-=_*~]{3,}\s*$")
+
+
 def _coalesce(blocks: Iterable[Block]) -> list[Block]:
-    """Tables that follow each other with the same number of columns are one table (a PDF or
-    a form built row by row draws them apart)."""
+    """Tidy the blocks before reading: tables that follow each other with the same number of
+    columns are one table (a PDF or a form built row by row draws them apart); a line underlined
+    with dashes, or a short line in capitals, is a heading (forms typed as plain text)."""
     out: list[Block] = []
     for block in blocks:
+        if isinstance(block, Paragraph) and _RULE_LINE.match(block.text):
+            previous = out[-1] if out else None
+            if isinstance(previous, Paragraph) and previous.heading == 0:
+                out[-1] = Paragraph(previous.text, heading=2, bold=previous.bold)
+            continue
+        if isinstance(block, Paragraph) and block.heading == 0 and _shouted(block.text):
+            block = Paragraph(block.text, heading=2, bold=block.bold)
         previous = out[-1] if out else None
         if (
             isinstance(block, Table)
@@ -712,7 +739,7 @@ def _split_pairs(text: str) -> list[tuple[str, str]]:
         for start in range(len(candidate.split())):
             words = candidate.split()[start:]
             phrase = " ".join(words)
-            if meaning(phrase).known:
+            if meaning(phrase).known or tokens(phrase) in _BARE_LABELS:
                 cut = later.start(1) + candidate.find(phrase)
                 first_value = rest[:cut].strip()
                 pairs.append((label, first_value))
