@@ -177,6 +177,8 @@ class _Walk:
                     self.pending, self.pending_from_heading = text, True
                     self.pending_in_table = self.in_table
                 return
+        if heading and self.pending_from_heading:
+            self.flush()  # a bold line under a heading is another label, not the answer
         if self._continues_answer(text):
             self.pending_lines.append(text)
             return
@@ -794,6 +796,9 @@ class _Found:
     label: str
 
 
+_EMPTY = _Found("", 0.0, "")
+
+
 @dataclass
 class _Person:
     slots: dict[str, _Found] = field(default_factory=dict)
@@ -817,6 +822,20 @@ class _Assembly:
             self.place(piece)
         for record in self.walk.records:
             self.record(record)
+        self._share_family_address()
+
+    def _share_family_address(self) -> None:
+        """An address given once for the family ("Family address") is every child's address."""
+        named = [p for p in self.children if set(p.slots) & {"forenames", "surname", "name", "dob"}]
+        shared = [p for p in self.children if p not in named and p.slots]
+        if not named or not shared:
+            return
+        for source in shared:
+            for person in named:
+                for slot in ("address", "postcode"):
+                    if slot in source.slots and not _answered(person.slots.get(slot, _EMPTY).raw):
+                        person.slots[slot] = source.slots[slot]
+        self.children = named
 
     def place(self, piece: _Piece) -> None:
         label = meaning(piece.label)
@@ -855,12 +874,20 @@ class _Assembly:
         assert name is not None
         found = _Found(piece.value, label.score, piece.label)
         if name == "phoned_who_when":
-            # "Who did you speak to and when?": one answer, two fields.
+            # "Who did you speak to and when?" (perhaps after "Have you phoned?"): one answer,
+            # up to three fields.
+            answer = values.boolean(piece.value)
+            if answer is not None and len(piece.value.split()) <= 3:
+                self._offer(self.found, "phoned", found)
+                return
             when = values.datetime_value(piece.value)
             who = values.collapse(_without_dates(piece.value)).strip(" ,;-/")
+            who = re.sub(r"^(?:yes|y)\b[\s,;:-]*", "", who, flags=re.I)
             self._offer(self.found, "phoned_to", _Found(who, label.score * 0.9, piece.label))
             if when is not None:
                 self._offer(self.found, "phoned_at", _Found(piece.value, label.score, piece.label))
+            if who or when is not None:
+                self._offer(self.found, "phoned", _Found("yes", 0.8, piece.label))
             return
         if name == "referral_time":
             if self.extra_time is None:
