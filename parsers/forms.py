@@ -411,10 +411,15 @@ class _Walk:
                 break
             data.append(texts)
             cursor += 1
-        if len(data) == 1 and not _is_person_grid(header, self.section):
+        person = _is_person_grid(header, self.section)
+        if len(data) == 1 and not person:
             for label, value in zip(header, data[0], strict=False):
                 if label:
                     self.piece(label, value)
+        elif not person and not any(meaning(h).known for h in header):
+            # Column headings that name no field ("Concern type | Mark X"): read the rows.
+            for row in rows[index + 1 : cursor]:
+                self.row(row, {})
         else:
             for row in data:
                 self.records.append(
@@ -444,6 +449,12 @@ class _Walk:
                 is_label = _short_label(cell.text) and not values.has_boxes(cell.text)
             if j in column_labels and not is_label:
                 self.piece(column_labels.pop(j), cell.text)
+                j += 1
+                continue
+            inline = _split_pairs(cell.text) if ":" in cell.text.split("\n", 1)[0] else []
+            if inline and all(value for _, value in inline) and not cell.emphasised:
+                for label, value in inline:  # "Name: Scott Williams" in a cell of its own
+                    self.piece(label, value)
                 j += 1
                 continue
             stacked = None if emphasis else _stacked(cell)
@@ -529,6 +540,7 @@ def _continues_value(previous: str, line: str) -> bool:
     return not (_split_pairs(line) or _label_like_text(line) or values.has_boxes(line))
 
 
+_PIPES = re.compile(r"\s*\|\s*")
 _RULE_LINE = re.compile(r"^\s*[-=_*~]{3,}\s*$")
 
 
@@ -542,7 +554,13 @@ def _coalesce(blocks: Iterable[Block]) -> list[Block]:
             previous = out[-1] if out else None
             if isinstance(previous, Paragraph) and previous.heading == 0:
                 out[-1] = Paragraph(previous.text, heading=2, bold=previous.bold)
+            elif isinstance(previous, Table) and len(previous.rows) == 1:  # a header underlined
+                out[-1] = Table(
+                    (tuple(Cell(c.text, emphasised=True) for c in previous.rows[0]),)
+                )
             continue
+        if isinstance(block, Paragraph) and " | " in block.text and "\n" not in block.text:
+            block = Table((tuple(Cell(part.strip()) for part in _PIPES.split(block.text)),))
         if isinstance(block, Paragraph) and block.heading == 0 and _shouted(block.text):
             block = Paragraph(block.text, heading=2, bold=block.bold)
         previous = out[-1] if out else None
@@ -719,6 +737,8 @@ def _split_pairs(text: str) -> list[tuple[str, str]]:
             pairs[-1] = (label, f"{value}\n{rest}" if value else rest)
         return pairs
     question = _QUESTION_PAIR.match(text)
+    if question and ":" in question["value"]:
+        question = None  # "Phoned? If so who and when: …" is labelled up to the colon
     if question and _label_like_text(question["label"]) and not values.has_boxes(question["label"]):
         return [(question["label"], question["value"].strip())]
     match = _PAIR.match(text) or _LOOSE_PAIR.match(text)
@@ -877,7 +897,7 @@ class _Assembly:
             # "Who did you speak to and when?" (perhaps after "Have you phoned?"): one answer,
             # up to three fields.
             answer = values.boolean(piece.value)
-            if answer is not None and len(piece.value.split()) <= 3:
+            if answer is not None and (answer.value is False or len(piece.value.split()) <= 3):
                 self._offer(self.found, "phoned", found)
                 return
             when = values.datetime_value(piece.value)

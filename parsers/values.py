@@ -92,6 +92,8 @@ def yes_no(text: str) -> Read | None:
         return None
     if text in (TICKED, UNTICKED):  # a lone box: ticked means yes, empty is no answer
         return Read("yes", 0.85) if text == TICKED else None
+    if text.lower() in ("x", "✓", "✔"):  # a mark in a "Mark X" column
+        return Read("yes", 0.8)
     if has_boxes(text):
         chosen = ticked(text)
         if not chosen:
