@@ -248,9 +248,10 @@ class _Walk:
         self.pending_in_table = False
 
     def piece(self, label: str, value: str) -> None:
-        if self.section == "attachments" and value:
+        if value and (self.section == "attachments" or section_of(label) == "attachments"):
             self.attachment_text.append(value)
-        if values.has_boxes(value) and len(values.options(value)) > 2:
+        listing = section_of(label) == "attachments"
+        if values.has_boxes(value) and (len(values.options(value)) > 2 or listing):
             meaning_ = meaning(label)
             if not meaning_.known:
                 self.tick_list(value, context=label)
@@ -737,7 +738,7 @@ def _split_pairs(text: str) -> list[tuple[str, str]]:
             pairs[-1] = (label, f"{value}\n{rest}" if value else rest)
         return pairs
     question = _QUESTION_PAIR.match(text)
-    if question and ":" in question["value"]:
+    if question and re.match(r"^[^\d:]*[A-Za-z][^\d:]*:", question["value"]):
         question = None  # "Phoned? If so who and when: …" is labelled up to the colon
     if question and _label_like_text(question["label"]) and not values.has_boxes(question["label"]):
         return [(question["label"], question["value"].strip())]
@@ -874,7 +875,7 @@ class _Assembly:
             self.slot(label, piece)
             return
         words = tokens(strip_numbering(piece.label))
-        loose = piece.section in {"declaration", "referral", None}
+        loose = piece.section not in {"carer", "other"}
         if words in {("date",), ("dated",), ("date", "signed")} and loose:
             if self.loose_date is None and piece.value.strip():
                 self.loose_date = _Found(piece.value, 0.6, piece.label)
@@ -901,8 +902,7 @@ class _Assembly:
                 self._offer(self.found, "phoned", found)
                 return
             when = values.datetime_value(piece.value)
-            who = values.collapse(_without_dates(piece.value)).strip(" ,;-/")
-            who = re.sub(r"^(?:yes|y)\b[\s,;:-]*", "", who, flags=re.I)
+            who = _person_named(piece.value)
             self._offer(self.found, "phoned_to", _Found(who, label.score * 0.9, piece.label))
             if when is not None:
                 self._offer(self.found, "phoned_at", _Found(piece.value, label.score, piece.label))
@@ -1004,6 +1004,21 @@ def _fits(name: str, raw: str) -> bool:
     return _answered(raw) if check is None else check(raw) is not None
 
 
+_SPOKE = re.compile(
+    r"^(?:(?:yes|y)\b[\s.,;:-]*)?(?:i\s+)?(?:(?:spoke|spoken|talked|discussed|speaking)(?:\s+it)?)?"
+    r"\s*(?:(?:to|with)\s+)?",
+    re.I,
+)
+_TRAILING = re.compile(r"(?:[\s,;.-]+(?:on|at|@))+[\s,;.-]*$", re.I)
+
+
+def _person_named(text: str) -> str:
+    """The worker's name in "Yes - spoke to Gareth Lowe on 4 March at 09:30"."""
+    text = values.collapse(values.without_dates_and_times(text)).strip(" ,;.-/")
+    text = _SPOKE.sub("", text, count=1)
+    return _TRAILING.sub("", text).strip(" ,;.-/")
+
+
 def _without_dates(text: str) -> str:
     """``text`` without the dates and times in it (for "Fiona Reedman, 24/08/2026 09:30")."""
     text = re.sub(r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}\b", " ", text)
@@ -1025,6 +1040,8 @@ def _typed(name: str, found: _Found, warnings: list[str]) -> FieldValue:
     kind = FIELD_TYPES[name]
     raw = found.raw
     text = values.collapse(raw)
+    if name == "phoned_to" and text:
+        text = raw = _person_named(text)
     if not text or (values.has_boxes(text) and not values.ticked(text) and kind != "long_text"):
         warnings.append(f"{name}: no value")
         return FieldValue(None, round(found.confidence * 0.9, 2), found.label)
@@ -1203,15 +1220,14 @@ def _gcp_claim(assembly: _Assembly, walk: _Walk) -> FieldValue | None:
     gcp_ticks = [t for t in walk.ticks if _mentions_gcp(t.option)]
     if gcp_ticks:
         return FieldValue(any(t.on for t in gcp_ticks), 0.95, "attachments")
-    listed = " ".join(walk.attachment_text)
+    listed = " ".join(t for t in walk.attachment_text if not values.has_boxes(t))
     if listed:
         if _mentions_gcp(listed) and not re.search(
             r"\bno\b[^.]{0,20}\b(?:gcp|graded)", listed, re.I
         ):
             return FieldValue(True, 0.8, "attachments")
-        attachment_ticks = [t for t in walk.ticks if t.section == "attachments"]
-        if attachment_ticks:
-            return FieldValue(False, 0.8, "attachments")
+        # A list of what is attached that names no GCP: none is claimed.
+        return FieldValue(False, 0.75, "attachments")
     if asked is not None:
         return FieldValue(None, 0.5, asked.label)
     return None

@@ -200,7 +200,7 @@ def meaning(label: str) -> Label:
                 return Label(
                     slot=rule.name, entity=entity, default=rule.default, score=_score(words, rule)
                 )
-    if entity in ("referrer", "child") and len(words) <= 5:
+    if entity in ("referrer", "child") and len(words) <= 5 and not label.rstrip().endswith("?"):
         # A label that only names the person ("Referrer", "Request for service from",
         # "Young person") is asking for their name.
         rest = _without(outside, t.entities[entity])

@@ -281,6 +281,18 @@ def _without_dates(text: str) -> str:
     return text
 
 
+def without_dates_and_times(text: str) -> str:
+    """``text`` with every date and time in it taken out (to leave a name beside them)."""
+    text = _without_dates(text)
+    text = _TIME_24.sub(" ", text)
+    return re.sub(
+        r"(?<![\d/.])(?:[01]?\d|2[0-3])(?:\s?[:.]\s?[0-5]\d\s?(?:[ap]\.?m\.?)?|\s?[ap]\.?m\.?)(?:\s?hrs)?",
+        " ",
+        text,
+        flags=re.I,
+    )
+
+
 def datetime_value(text: str, *, today: dt.date | None = None) -> Read | None:
     """``YYYY-MM-DDTHH:MM`` when a time is written, else ``YYYY-MM-DD``; ``None`` when no date."""
     date = date_value(text, today=today)
