@@ -227,6 +227,11 @@ class Child:
     address: str
     postcode: str
     school: str = ""
+    #: Only the month and year of birth are known (forms write ``est. 03/2019``); ``dob`` is the
+    #: first of that month.
+    dob_estimated: bool = False
+    #: Not yet born: ``dob`` is the expected date of delivery (EDD).
+    unborn: bool = False
 
     @property
     def full_name(self) -> str:
@@ -248,6 +253,23 @@ class Child:
             "address": self.address,
             "postcode": self.postcode,
         }
+
+    def to_contract(self) -> dict[str, Any]:
+        """This child as one entry of ``children`` in ``intake parse --json`` (contract §3)."""
+        return {
+            "forenames": self.forenames or None,
+            "surname": self.surname or None,
+            "dob": self.dob.isoformat() if self.dob else None,
+            "gender": self.gender.lower() if self.gender else None,
+            "address": self.address or None,
+            "postcode": _postcode(self.postcode) or None,
+        }
+
+
+def _postcode(code: str) -> str:
+    """A postcode in capitals with one space before the inward part (``ss12ab`` → ``SS1 2AB``)."""
+    compact = "".join(code.split()).upper()
+    return f"{compact[:-3]} {compact[-3:]}" if len(compact) > 3 else compact
 
 
 @dataclass(frozen=True)
@@ -309,12 +331,13 @@ class Referral:
     referrer: Referrer
     children: tuple[Child, ...]
     carers: tuple[Carer, ...]
-    parents_aware: bool
-    consent: bool
+    #: ``None``: the referrer does not know (forms tick "Unknown").
+    parents_aware: bool | None
+    consent: bool | None
     #: Why consent was not sought; empty when consent was given or the referrer left it blank.
     consent_refused_reason: str
-    dsl_consulted: bool
-    known_to_csc: bool
+    dsl_consulted: bool | None
+    known_to_csc: bool | None
     concerns: tuple[str, ...]
     concern_narrative: str
     gcp_attached_claimed: bool
@@ -363,6 +386,50 @@ class Referral:
             "gcp_attached_claimed": self.gcp_attached_claimed,
             "attachments_listed": list(self.attachments_listed),
         }
+
+    def to_contract(self) -> dict[str, Any]:
+        """What ``intake parse --json`` should say about a form carrying this referral.
+
+        ``fields`` holds every contract §3 field (plain values, no confidences; ``None`` where
+        the referral has no value), then ``children`` and ``concerns``. A form without a place
+        for some field leaves it out; :mod:`intake.synthetic.templates` does that filtering.
+        """
+        first = self.children[0].to_contract() if self.children else {}
+        return {
+            "fields": {
+                "referral_datetime": self.referral_datetime.strftime("%Y-%m-%dT%H:%M"),
+                "urgent": self.urgent,
+                "phoned": self.phoned,
+                "phoned_at": self.phoned_at.strftime("%Y-%m-%dT%H:%M") if self.phoned_at else None,
+                "phoned_to": self.phoned_to or None,
+                "threshold_level": self.threshold_level,
+                "referrer_name": self.referrer.name or None,
+                "referrer_role": self.referrer.role or None,
+                "referrer_agency": self.referrer.agency or None,
+                "referrer_phone": self.referrer.phone or None,
+                "referrer_email": self.referrer.email or None,
+                **{f"child_{key}": first.get(key) for key in _CHILD_FIELD_KEYS},
+                "parents_aware": _tri_state(self.parents_aware),
+                "consent": _tri_state(self.consent),
+                "consent_refused_reason": self.consent_refused_reason or None,
+                "dsl_consulted": self.dsl_consulted,
+                "known_to_csc": _tri_state(self.known_to_csc),
+                "concern_narrative": " ".join(self.concern_narrative.split()) or None,
+                "gcp_attached_claimed": self.gcp_attached_claimed,
+            },
+            "children": [child.to_contract() for child in self.children],
+            "concerns": [code for code in CONCERN_CODES if code in self.concerns],
+        }
+
+
+_CHILD_FIELD_KEYS = ("forenames", "surname", "dob", "gender", "address", "postcode")
+
+
+def _tri_state(value: bool | None) -> str:
+    """``yes``/``no``/``unknown``, as the contract writes a yes/no/don't-know answer."""
+    if value is None:
+        return "unknown"
+    return "yes" if value else "no"
 
 
 def rng_for(seed: int | str | random.Random) -> random.Random:

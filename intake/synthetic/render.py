@@ -211,7 +211,7 @@ def _docx_ticks(document: DocxDocument, block: Ticks) -> None:
             paragraph.add_run(f" {label}")
 
 
-def _fixed_zip(data: bytes, when: dt.datetime) -> bytes:
+def fixed_zip(data: bytes, when: dt.datetime) -> bytes:
     """Rewrite a zip with every member stamped ``when``, so equal content gives equal bytes."""
     stamp = (max(when.year, 1980), when.month, when.day, when.hour, when.minute, 0)
     out = io.BytesIO()
@@ -225,6 +225,9 @@ def _fixed_zip(data: bytes, when: dt.datetime) -> bytes:
             member.create_system = 0
             dst.writestr(member, src.read(info.filename))
     return out.getvalue()
+
+
+_fixed_zip = fixed_zip
 
 
 def _styled(document: DocxDocument, text: str, style_id: str) -> None:

@@ -1,0 +1,1 @@
+"""The referral-form corpus: ``<template>/<case>.docx|pdf`` beside ``<case>.expected.json``."""
