@@ -1,0 +1,1 @@
+"""The attachments corpus: ``<kind>/<case>.<ext>`` beside ``<case>.expected.json`` (see build)."""
