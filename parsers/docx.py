@@ -249,6 +249,12 @@ class _Walker:
         parts: list[str] = []
         state = _RunState()
         self._inline(p, parts, state)
+        split = state.bold_label_end
+        if split is not None and not state.all_bold:
+            # "**Child's name** Jay Smith": a bold label run, then its answer in plain text.
+            label, answer = "".join(parts[:split]).strip(), "".join(parts[split:]).strip()
+            if label and answer and len(label) < 120 and "\n" not in label:
+                parts = [label, "\t", answer]
         text = clean_text("".join(parts))
         if not text:
             return None
@@ -304,7 +310,7 @@ class _Walker:
                     continue
                 text = child.text or ""
                 if text.strip():
-                    state.saw_text(bold)
+                    state.saw_text(bold, len(out))
                 out.append(text)
             elif tag == TAB:
                 out.append("\t")
@@ -416,8 +422,12 @@ class _RunState:
         self.field_box: int | None = None
         self._bold_runs = 0
         self._text_runs = 0
+        #: Where the paragraph's leading bold text ends, when plain text follows it.
+        self.bold_label_end: int | None = None
 
-    def saw_text(self, bold: bool) -> None:
+    def saw_text(self, bold: bool, at: int) -> None:
+        if not bold and self._text_runs and self._bold_runs == self._text_runs:
+            self.bold_label_end = at if self.bold_label_end is None else self.bold_label_end
         self._text_runs += 1
         self._bold_runs += bold
 

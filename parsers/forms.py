@@ -276,7 +276,7 @@ class _Walk:
             self.in_table = outer
 
     def _table(self, table: Table) -> None:
-        if self._option_columns(table):
+        if self._option_columns(table) or self._child_columns(table):
             return
         side = _side_headings(table)
         rows: list[list[Cell]] = []
@@ -346,6 +346,26 @@ class _Walk:
                 self.row(row, {})  # not a row of marks after all
                 continue
             self.piece(_label_text(row[0].text), " / ".join(chosen))
+        return True
+
+    def _child_columns(self, table: Table) -> bool:
+        """Labels down the side and one column per child ("| Child 1 | Child 2 |")."""
+        rows = [[c for c in row if not c.continued] for row in table.rows]
+        if len(rows) < 2 or len(rows[0]) < 3:
+            return False
+        heads = [c.text for c in rows[0][1:]]
+        if not heads or not all(_CHILD_COLUMN.match(h) for h in heads):
+            return False
+        self.flush()
+        base = self.child_block + 1
+        for row in rows[1:]:
+            if len(row) != len(rows[0]) or not row[0].text:
+                continue
+            for k, cell in enumerate(row[1:]):
+                self.pieces.append(
+                    _Piece(_label_text(row[0].text), cell.text, "child", base + k)
+                )
+        self.child_block = base + len(heads)
         return True
 
     def unanswered(self, column_labels: dict[int, str]) -> None:
@@ -579,6 +599,11 @@ def _coalesce(blocks: Iterable[Block]) -> list[Block]:
     return out
 
 
+_CHILD_COLUMN = re.compile(
+    r"^\s*(?:child|young person|yp|sibling|baby)\s*(?:no\.?\s*)?\d\s*$|^\s*(?:first|second|third|fourth)"
+    r"\s+(?:child|young person)\s*$",
+    re.I,
+)
 _MARK_HEADER = re.compile(r"^(?:yes|no|y|n|n/?a|unknown|not known|don'?t know|unsure)$", re.I)
 _MARKS = {"x", "☒", "✓", "✔", "yes", "y", "*", "•"}
 

@@ -227,3 +227,23 @@ def test_answers_in_their_own_cells() -> None:
     )
     assert parsed.fields["urgent"].value is False
     assert parsed.concerns == ("neglect", "online_harm")
+
+
+def test_children_in_columns() -> None:
+    """GIVEN a table with one column per child ("Child 1 | Child 2") and labels down the side
+    WHEN it is read
+    THEN each column is a child, in order."""
+    parsed = _read(
+        Table(
+            (
+                _row("", "Child 1", "Child 2"),
+                _row("Surname", "Khan", "Khan"),
+                _row("Forename(s)", "Zara", "Adam"),
+                _row("Date of birth", "01/02/2015", "03/04/2018"),
+            )
+        )
+    )
+    assert [(c.forenames, c.surname, c.dob) for c in parsed.children] == [
+        ("Zara", "Khan", "2015-02-01"),
+        ("Adam", "Khan", "2018-04-03"),
+    ]
