@@ -220,8 +220,19 @@ class _Walk:
             return True
         if _strong_text_label(text) or values.has_boxes(text):
             return False
+        if meaning(self.pending).slot in ("address", "address_part"):
+            # An address ends at its postcode, or at the next "Label: value".
+            ended = any(values.postcode(line) for line in self.pending_lines)
+            return not (ended or _split_pairs(text) or _label_like_text(text))
         pairs = _split_pairs(text)
-        return not (pairs and (meaning(pairs[0][0]).known or pairs[0][0].endswith("?")))
+        if not pairs:
+            return True
+        label = pairs[0][0]
+        if meaning(label).known or label.endswith("?"):
+            return False
+        # "Officer's assessment: HIGH" after a finished sentence is the next field.
+        finished = self.pending_lines[-1].rstrip().endswith((".", "!", "?"))
+        return not (finished and label[:1].isupper() and len(label.split()) <= 5)
 
     def _inline_pairs(self, text: str) -> bool:
         pairs = _split_pairs(text)
@@ -535,6 +546,7 @@ def _shouted(text: str) -> bool:
         and all(c.isupper() for c in letters)
         and len(text.split()) <= 8
         and not re.search(r"[:?☒☐@]|\d{3}", text)
+        and values.postcode(text) is None
     )
 
 
@@ -571,6 +583,8 @@ def _coalesce(blocks: Iterable[Block]) -> list[Block]:
     with dashes, or a short line in capitals, is a heading (forms typed as plain text)."""
     out: list[Block] = []
     for block in blocks:
+        if isinstance(block, Paragraph) and block.heading < 2 and _BOILERPLATE.search(block.text):
+            continue  # page furniture between two halves of a table
         if isinstance(block, Paragraph) and _RULE_LINE.match(block.text):
             previous = out[-1] if out else None
             if isinstance(previous, Paragraph) and previous.heading == 0:
@@ -815,6 +829,8 @@ def _split_at_boxes(text: str) -> tuple[str, str]:
 
 def _long_field(label: str) -> bool:
     found = meaning(label)
+    if found.slot in ("address", "address_part"):
+        return True  # an address runs over several lines
     if found.field is not None:
         return (
             FIELD_TYPES.get(found.field) == "long_text" or found.field == "consent_refused_reason"
