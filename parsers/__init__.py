@@ -126,18 +126,25 @@ def parse_file(path: str | Path, limits: ReadLimits | None = None) -> ParsedAtta
 
 
 def _read(data: bytes, name: str, limits: ReadLimits) -> Layout:
-    from parsers import docx, legacy, pdf, text
-
+    # Each reader is imported only when its format turns up: a broken one cannot stop the rest.
     fmt = sniff(data, name)
     if not data:
         raise Unreadable("empty file")
     if fmt == "docx":
+        from parsers import docx
+
         return docx.read(data, limits, filename=name)
     if fmt == "pdf":
+        from parsers import pdf
+
         return pdf.read(data, limits, filename=name)
     if fmt in {"ole", "rtf", "odt", "legacy"}:
+        from parsers import legacy
+
         return legacy.read(data, limits, filename=name)
     if fmt == "text":
+        from parsers import text
+
         return text.read(data, limits, filename=name)
     if fmt == "image":
         raise Unreadable("no text layer: image file")

@@ -18,7 +18,7 @@ class ReadLimits:
 
     #: Wall-clock seconds for one file, enforced by the sandbox (the child is killed).
     timeout_seconds: float = 20.0
-    #: Address-space cap for the sandboxed child, in MiB.
+    #: Address space the sandboxed child may add to what it inherits from its parent, in MiB.
     memory_mb: int = 1024
     #: Pages read from a PDF (more are ignored, with a warning).
     max_pages: int = 100
