@@ -308,7 +308,12 @@ class _Walk:
                 self.set_section(section_of(cells[0].text) or self.section or "", cells[0].text)
             elif len(texts) <= 1:
                 self.unanswered(column_labels)
-                if texts and len(cells) >= 2 and texts[0] is cells[0] and _label_like(cells[0], cells):
+                if (
+                    texts
+                    and len(cells) >= 2
+                    and texts[0] is cells[0]
+                    and _label_like(cells[0], cells)
+                ):
                     # A label whose answer cell is empty.
                     self.flush()
                     self.piece(_label_text(cells[0].text.replace("\n", " ")), "")
@@ -373,9 +378,7 @@ class _Walk:
             if len(row) != len(rows[0]) or not row[0].text:
                 continue
             for k, cell in enumerate(row[1:]):
-                self.pieces.append(
-                    _Piece(_label_text(row[0].text), cell.text, "child", base + k)
-                )
+                self.pieces.append(_Piece(_label_text(row[0].text), cell.text, "child", base + k))
         self.child_block = base + len(heads)
         return True
 
@@ -421,7 +424,9 @@ class _Walk:
         if any(c.emphasised for c in following):
             return None
         known = sum(meaning(c.text).known or _strong_label(c) for c in header)
-        if known < max(2, -(-3 * len(header) // 5)) or not all(_header_like(c.text) for c in header):
+        if known < max(2, -(-3 * len(header) // 5)) or not all(
+            _header_like(c.text) for c in header
+        ):
             return None
         if sum(_label_like(c, following) for c in following) * 3 > len(following):
             return None
@@ -590,9 +595,7 @@ def _coalesce(blocks: Iterable[Block]) -> list[Block]:
             if isinstance(previous, Paragraph) and previous.heading == 0:
                 out[-1] = Paragraph(previous.text, heading=2, bold=previous.bold)
             elif isinstance(previous, Table) and len(previous.rows) == 1:  # a header underlined
-                out[-1] = Table(
-                    (tuple(Cell(c.text, emphasised=True) for c in previous.rows[0]),)
-                )
+                out[-1] = Table((tuple(Cell(c.text, emphasised=True) for c in previous.rows[0]),))
             continue
         if isinstance(block, Paragraph) and " | " in block.text and "\n" not in block.text:
             block = Table((tuple(Cell(part.strip()) for part in _PIPES.split(block.text)),))
@@ -614,8 +617,8 @@ def _coalesce(blocks: Iterable[Block]) -> list[Block]:
 
 
 _CHILD_COLUMN = re.compile(
-    r"^\s*(?:child|young person|yp|sibling|baby)\s*(?:no\.?\s*)?\d\s*$|^\s*(?:first|second|third|fourth)"
-    r"\s+(?:child|young person)\s*$",
+    r"^\s*(?:child|young person|yp|sibling|baby)\s*(?:no\.?\s*)?\d\s*$"
+    r"|^\s*(?:first|second|third|fourth)\s+(?:child|young person)\s*$",
     re.I,
 )
 _MARK_HEADER = re.compile(r"^(?:yes|no|y|n|n/?a|unknown|not known|don'?t know|unsure)$", re.I)
@@ -735,7 +738,11 @@ def _label_like_text(text: str) -> bool:
     if text.endswith(("?", ":")):
         return True
     words = text.split()
-    if _VALUE_SHAPE.match(text) or len(words) > 14 or (text.endswith((".", "!")) and len(words) > 3):
+    if (
+        _VALUE_SHAPE.match(text)
+        or len(words) > 14
+        or (text.endswith((".", "!")) and len(words) > 3)
+    ):
         return False  # a sentence is an answer, whatever words it uses
     return meaning(text).known or tokens(text) in _BARE_LABELS
 
@@ -960,11 +967,11 @@ class _Assembly:
     def _offer(into: dict[str, _Found], name: str, found: _Found) -> None:
         """Keep the first answer, unless it was empty or unreadable and this one is not."""
         current = into.get(name)
-        if current is None:
-            into[name] = found
-        elif not _answered(current.raw) and _answered(found.raw):
-            into[name] = found
-        elif not _fits(name, current.raw) and _fits(name, found.raw):
+        if (
+            current is None
+            or (not _answered(current.raw) and _answered(found.raw))
+            or (not _fits(name, current.raw) and _fits(name, found.raw))
+        ):
             into[name] = found
 
     def slot(self, label: Label, piece: _Piece) -> None:
@@ -1009,8 +1016,8 @@ class _Assembly:
         explicit = {m.entity for m, _, _ in labels if m.slot is not None and m.entity}
         slots = {m.slot for m, _, _ in labels}
         # A grid of people outside the parents' and others' sections lists the children.
-        person = bool(slots & {"name", "forenames", "surname"}) and "dob" in slots
-        loose = record.section not in {"carer", "other"} and person
+        lists_people = bool(slots & {"name", "forenames", "surname"}) and "dob" in slots
+        loose = record.section not in {"carer", "other"} and lists_people
         if "child" in explicit or (
             (record.section == "child" or loose) and not explicit - {"child"}
         ):
