@@ -455,12 +455,14 @@ class _Walk:
                     self.piece(label, value)
         elif not person and not any(meaning(h).known for h in header):
             # Column headings that name no field ("Concern type | Mark X"): read the rows.
-            for row in rows[index + 1 : cursor]:
-                self.row(row, {})
+            for cells in rows[index + 1 : cursor]:
+                self.row(cells, {})
         else:
-            for row in data:
+            for texts in data:
                 self.records.append(
-                    _Record([(h, v) for h, v in zip(header, row, strict=False) if h], self.section)
+                    _Record(
+                        [(h, v) for h, v in zip(header, texts, strict=False) if h], self.section
+                    )
                 )
         return cursor
 
@@ -778,11 +780,11 @@ def _split_pairs(text: str) -> list[tuple[str, str]]:
     text = text.strip()
     if "\n" in text:  # a value that runs over several lines belongs to the last pair
         first, rest = text.split("\n", 1)
-        pairs = _split_pairs(first)
-        if pairs:
-            label, value = pairs[-1]
-            pairs[-1] = (label, f"{value}\n{rest}" if value else rest)
-        return pairs
+        found = _split_pairs(first)
+        if found:
+            label, value = found[-1]
+            found[-1] = (label, f"{value}\n{rest}" if value else rest)
+        return found
     question = _QUESTION_PAIR.match(text)
     if question and re.match(r"^[^\d:]*[A-Za-z][^\d:]*:", question["value"]):
         question = None  # "Phoned? If so who and when: …" is labelled up to the colon
