@@ -11,6 +11,7 @@ This package never imports ``intake``: it knows nothing of mail, databases or co
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 from pathlib import Path
@@ -92,6 +93,14 @@ def parse_bytes(data: bytes, filename: str, limits: ReadLimits | None = None) ->
         kind, template, notes = classify.classify(layout, name)
         if kind == "rfs":
             return forms.read_form(layout, name, digest, template, notes)
+        if kind == "other":
+            # A referral form under a title nobody has listed still asks a referral form's
+            # questions: read it, and keep it as one if it answers enough of them.
+            form = forms.read_form(layout, name, digest, "unknown", notes)
+            if forms.looks_like_referral(form):
+                return dataclasses.replace(
+                    form, warnings=(*form.warnings, "kind: read as a referral form from its fields")
+                )
         return ParsedAttachment(
             file=name,
             sha256=digest,

@@ -1238,6 +1238,30 @@ def read_form(
     )
 
 
+#: Questions only a referral asks (a letter or minutes may name a child, never answer these).
+_REFERRAL_QUESTIONS = (
+    "urgent",
+    "phoned",
+    "parents_aware",
+    "consent",
+    "consent_refused_reason",
+    "dsl_consulted",
+    "known_to_csc",
+    "threshold_level",
+    "concern_narrative",
+    "gcp_attached_claimed",
+)
+
+
+def looks_like_referral(form: ParsedAttachment) -> bool:
+    """Enough answered referral fields to call a document a referral form whatever its title:
+    six fields or more, a child's name, and two of the questions only referrals ask."""
+    answered = {name for name, found in form.fields.items() if found.value is not None}
+    child = bool(answered & {"child_forenames", "child_surname"})
+    questions = len(answered.intersection(_REFERRAL_QUESTIONS))
+    return len(answered) >= 6 and child and questions >= 2
+
+
 def _referral_time(fields: dict[str, FieldValue], assembly: _Assembly) -> None:
     current = fields.get("referral_datetime")
     if (current is None or current.value is None) and assembly.loose_date is not None:
