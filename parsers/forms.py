@@ -944,6 +944,8 @@ class _Assembly:
         name = label.field
         assert name is not None
         found = _Found(piece.value, label.score, piece.label)
+        if name == "phoned" and _says_more_than_yes(piece.value):
+            name = "phoned_who_when"  # "Yes, spoke to Gareth Lowe at 2.50pm"
         if name == "phoned_who_when":
             # "Who did you speak to and when?" (perhaps after "Have you phoned?"): one answer,
             # up to three fields.
@@ -1067,6 +1069,14 @@ def _person_named(text: str) -> str:
     text = values.collapse(values.without_dates_and_times(text)).strip(" ,;.-/")
     text = _SPOKE.sub("", text, count=1)
     return _TRAILING.sub("", text).strip(" ,;.-/")
+
+
+def _says_more_than_yes(text: str) -> bool:
+    """An answer that goes on past yes or no: a name, a date, a time."""
+    text = values.collapse(text)
+    if values.has_boxes(text) or values.boolean(text) is None:
+        return False
+    return len(text.split()) > 3 or values.date_value(text) is not None
 
 
 def _without_dates(text: str) -> str:
