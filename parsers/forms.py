@@ -897,7 +897,15 @@ class _Assembly:
 
     def _share_family_address(self) -> None:
         """An address given once for the family ("Family address") is every child's address."""
-        named = [p for p in self.children if set(p.slots) & {"forenames", "surname", "name", "dob"}]
+        named = [
+            p
+            for p in self.children
+            if any(
+                _answered(found.raw)
+                for slot, found in p.slots.items()
+                if slot in ("forenames", "surname", "name", "dob")
+            )
+        ]
         shared = [p for p in self.children if p not in named and p.slots]
         if not named or not shared:
             return

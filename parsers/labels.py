@@ -75,8 +75,13 @@ class _Rule:
     all: tuple[tuple[Tokens, ...], ...]
     none: tuple[Tokens, ...]
     default: str = ""
+    #: A label longer than this is not this rule's ("County" is an address line, "Criminal
+    #: exploitation / county lines" is not); 0 for no limit.
+    max_words: int = 0
 
     def matches(self, words: Tokens) -> bool:
+        if self.max_words and len(words) > self.max_words:
+            return False
         return all(has_any(words, group) for group in self.all) and not has_any(words, self.none)
 
 
@@ -116,6 +121,7 @@ def _rule(entry: dict[str, Any]) -> _Rule:
         all=tuple(_terms(group) for group in entry.get("all", [])),
         none=_terms(entry.get("none", [])),
         default=entry.get("default", ""),
+        max_words=int(entry.get("max_words", 0)),
     )
 
 
