@@ -25,6 +25,7 @@ from intake.errors import IntakeError
 from intake.pipeline import PollResult
 from intake.store.ledger import STATUSES, Store
 from intake.store.records import LedgerEntry
+from parsers.fields import KINDS, ParsedAttachment
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -167,6 +168,46 @@ def _print_poll(result: PollResult) -> None:
         click.echo(f"{result.mailbox}: {error}", err=True)
 
 
+@main.command("parse")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per file, per line.")
+@pass_state
+@handled
+def parse(state: Context, files: tuple[Path, ...], as_json: bool) -> None:
+    """Classify and parse attachment files (DOCX, PDF, DOC, RTF, ODT, text) as the daemon would.
+
+    Each file is read in a child process with the configured time and memory limits. A file
+    that cannot be opened is reported as unreadable, and the exit status is then 1.
+    """
+    unopened = 0
+    for parsed in service.parse_files(state.settings, files):
+        unopened += not parsed.opened
+        if as_json:
+            click.echo(json.dumps(parsed.result.to_json(), ensure_ascii=False))
+        else:
+            _print_parsed(parsed.result)
+    if unopened:
+        click.echo(
+            f"intake: {unopened} of {len(files)} files could not be opened; check the paths",
+            err=True,
+        )
+        sys.exit(1)
+
+
+def _print_parsed(result: ParsedAttachment) -> None:
+    """A person's own file on their own terminal: the values are shown (and never logged)."""
+    kind = result.kind + (f" ({result.template})" if result.template else "")
+    pages = f"pages {result.pages}, " if result.pages else ""
+    click.echo(
+        f"{result.file}: {kind}; {pages}fields {len(result.fields)}, "
+        f"children {len(result.children)}, warnings {len(result.warnings)}"
+    )
+    for line in service.form_lines(result):
+        click.echo(f"  {line}")
+    for warning in result.warnings:
+        click.echo(f"  warning: {warning}")
+
+
 @main.command("messages")
 @click.option(
     "--status", type=click.Choice(STATUSES), default=None, help="Only messages with this status."
@@ -244,6 +285,11 @@ def status(state: Context) -> None:
     click.echo("Messages")
     click.echo("  " + ", ".join(f"{s} {summary.by_status[s]}" for s in STATUSES))
     click.echo(f"  raw copies kept: {summary.raw_bytes_kept / 1e6:.1f} MB compressed")
+    kinds = summary.attachments_by_kind
+    if kinds:
+        ordered = [*(k for k in KINDS if k in kinds), *(k for k in kinds if k not in KINDS)]
+        click.echo("Attachments")
+        click.echo("  " + ", ".join(f"{kind} {kinds[kind]}" for kind in ordered))
     click.echo("Open exceptions")
     click.echo("  none")
 

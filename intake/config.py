@@ -11,6 +11,7 @@ import difflib
 import ipaddress
 import os
 import re
+import shutil
 import tomllib
 import typing
 import zoneinfo
@@ -22,6 +23,7 @@ from typing import Any
 from apscheduler.triggers.cron import CronTrigger
 
 from intake.errors import ConfigError
+from parsers.base import ReadLimits
 
 ENV_PREFIX = "INTAKE_"
 DEFAULT_CONFIG_PATH = Path("config/intake.toml")
@@ -29,6 +31,8 @@ DEFAULT_CONFIG_PATH = Path("config/intake.toml")
 _SECRET_KEY = re.compile(r"pass(word)?$|secret|token", re.IGNORECASE)
 _MAILBOX_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
 _LOCAL_HOSTS = {"localhost"}
+#: Below this budget (what one sandboxed parse may add to its address space) little can be read.
+MIN_PARSE_MEMORY_MB = 64
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,17 @@ class LimitSettings:
     max_attempts: int = 4
     retry_backoff_seconds: int = 300
     parse_workers: int = 2
+    parse_timeout_seconds: int = 20
+    parse_memory_mb: int = 1024
+    parse_max_pages: int = 100
+    parse_max_decompressed_mb: int = 200
+
+
+@dataclass(frozen=True)
+class ParsingSettings:
+    #: LibreOffice's ``soffice`` for .doc/.rtf/.odt: a path or a command; "" looks on PATH;
+    #: "none" never converts (such attachments are then recorded as unreadable, "unsupported").
+    soffice: str = ""
 
 
 @dataclass(frozen=True)
@@ -130,6 +145,7 @@ class Settings:
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     storage: StorageSettings = field(default_factory=StorageSettings)
     limits: LimitSettings = field(default_factory=LimitSettings)
+    parsing: ParsingSettings = field(default_factory=ParsingSettings)
     logging: LoggingSettings = field(default_factory=LoggingSettings)
     calendar: CalendarSettings = field(default_factory=CalendarSettings)
     schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
@@ -149,6 +165,7 @@ _SECTIONS: dict[str, type[Any]] = {
     "database": DatabaseSettings,
     "storage": StorageSettings,
     "limits": LimitSettings,
+    "parsing": ParsingSettings,
     "logging": LoggingSettings,
     "calendar": CalendarSettings,
     "schedule": ScheduleSettings,
@@ -319,6 +336,16 @@ def validate(settings: Settings) -> None:
             f"must be 0-64, not {limits.parse_workers}",
             "use the number of cores (0 parses in the poller's own process)",
         )
+    _positive("limits.parse_timeout_seconds", limits.parse_timeout_seconds)
+    if limits.parse_memory_mb < MIN_PARSE_MEMORY_MB:
+        raise ConfigError(
+            "limits.parse_memory_mb",
+            f"must be at least {MIN_PARSE_MEMORY_MB}, not {limits.parse_memory_mb}",
+            "it is what one parse may allocate; 1024 suits most forms",
+        )
+    _positive("limits.parse_max_pages", limits.parse_max_pages)
+    _positive("limits.parse_max_decompressed_mb", limits.parse_max_decompressed_mb)
+    _soffice("parsing.soffice", settings.parsing.soffice)
     if settings.logging.level.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
         raise ConfigError(
             "logging.level",
@@ -386,6 +413,29 @@ def _validate_mailbox(box: MailboxSettings, zone: zoneinfo.ZoneInfo) -> None:
             'use "none", "flag", "keyword:NAME" or "move:FOLDER"',
         )
     _positive(f"{where}.timeout", box.timeout)
+
+
+def _soffice(key: str, value: str) -> None:
+    if value.strip().lower() in {"", "none"}:
+        return
+    if shutil.which(value) is None:
+        raise ConfigError(
+            key,
+            f"{value!r} is not an executable program",
+            'give the path of LibreOffice\'s soffice, "" to look on PATH, or "none"',
+        )
+
+
+def read_limits(settings: Settings) -> ReadLimits:
+    """The caps on one attachment parse, for :mod:`parsers` (which knows no configuration)."""
+    limits = settings.limits
+    return ReadLimits(
+        timeout_seconds=float(limits.parse_timeout_seconds),
+        memory_mb=limits.parse_memory_mb,
+        max_pages=limits.parse_max_pages,
+        max_decompressed_bytes=limits.parse_max_decompressed_mb * 1024 * 1024,
+        soffice=settings.parsing.soffice,
+    )
 
 
 def _positive(key: str, value: int) -> None:

@@ -14,15 +14,18 @@ from pathlib import Path
 from intake import service, synthetic
 from intake.config import DatabaseSettings, Settings
 from intake.store.ledger import STATUSES
+from parsers.fields import KINDS, ParsedAttachment
 
 DEMO_MAILBOX = "demo"
 DEMO_SEED = 2026
+#: Working days of mail, ending today (or on the last working day before it).
+DEMO_DAYS = 5
 
 
 def run_demo(directory: Path, settings: Settings, today: dt.date | None = None) -> str:
     """Build the demo's mailbox and database afresh, process the mail, return the summary text."""
     today = today or dt.datetime.now(settings.calendar.zone).date()
-    start = _working_days_back(today, 4)
+    start = _window_start(today, DEMO_DAYS)
     maildir = directory / "maildir"
     database = directory / "intake.db"
     if maildir.exists():
@@ -30,7 +33,7 @@ def run_demo(directory: Path, settings: Settings, today: dt.date | None = None) 
     for stale in directory.glob("intake.db*"):
         stale.unlink()
     directory.mkdir(parents=True, exist_ok=True)
-    mail = synthetic.demo_corpus(seed=DEMO_SEED, start=start, days=5)
+    mail = synthetic.demo_corpus(seed=DEMO_SEED, start=start, days=DEMO_DAYS)
     broken = synthetic.malformed_emails()
     # Two broken ones show what a failure looks like in the ledger.
     synthetic.write_maildir([*mail, broken["truncated_base64"], broken["binary_garbage"]], maildir)
@@ -42,8 +45,10 @@ def run_demo(directory: Path, settings: Settings, today: dt.date | None = None) 
         result = service.import_paths(demo_settings, store, [maildir], DEMO_MAILBOX)
         summary = store.summary()
         failed = store.ledger("failed")
+        parsed = store.parsed_by_message([entry.id for entry in store.ledger()])
     finally:
         store.close()
+    kinds = summary.attachments_by_kind
     lines = [
         f"Demo mailbox: {maildir} ({result.seen} synthetic emails, {start} to {today})",
         f"Database:     {url}",
@@ -51,6 +56,8 @@ def run_demo(directory: Path, settings: Settings, today: dt.date | None = None) 
     ]
     for entry in failed:
         lines.append(f"  failed #{entry.id}: {entry.error}")
+    lines.append("Attachments:  " + ", ".join(f"{kinds.get(k, 0)} {k}" for k in KINDS))
+    lines += _forms(parsed)
     lines += [
         "",
         "Look around:",
@@ -60,9 +67,29 @@ def run_demo(directory: Path, settings: Settings, today: dt.date | None = None) 
     return "\n".join(lines)
 
 
-def _working_days_back(day: dt.date, count: int) -> dt.date:
-    while count:
-        day -= dt.timedelta(days=1)
-        if day.weekday() < 5:
-            count -= 1
-    return day
+def _forms(parsed: dict[int, list[ParsedAttachment]]) -> list[str]:
+    """How many referral forms were read, and the fields of the fullest one (synthetic data)."""
+    forms = [(pk, form) for pk, found in parsed.items() for form in found if form.kind == "rfs"]
+    read = [(pk, form) for pk, form in forms if form.fields]
+    named = sum(1 for _, form in read if form.value("child_surname"))
+    lines = [
+        f"Forms read:   {len(read)} of {len(forms)} referral forms gave fields "
+        f"({named} with the child's surname)"
+    ]
+    if read:
+        pk, sample = max(read, key=lambda item: (len(item[1].fields), -item[0]))
+        template = f", template {sample.template}" if sample.template else ""
+        lines.append(
+            f"Sample form:  {sample.file} (message #{pk}{template}; field, value, confidence)"
+        )
+        lines += [f"  {line}" for line in service.form_lines(sample, width=40)]
+    return lines
+
+
+def _window_start(today: dt.date, days: int) -> dt.date:
+    """The first of the last ``days`` working days up to ``today``: no mail from the future, even
+    at a weekend or on a bank holiday."""
+    start = today
+    while synthetic.working_days(start, days)[-1] > today:
+        start -= dt.timedelta(days=1)
+    return start

@@ -21,6 +21,7 @@ from intake.sources.base import Fetched, MailSource, PostAction
 from intake.store.ledger import Store
 from intake.store.records import Incoming
 from intake.workers import Examiner, Outcome
+from parsers.base import ReadLimits
 
 log = logging.getLogger("intake.pipeline")
 
@@ -39,6 +40,8 @@ class PipelineSettings:
     post_action: PostAction | None = None
     #: Processes that parse and check (0: in the poller's own process).
     parse_workers: int = 2
+    #: Caps on reading one attachment (time, memory, pages, unpacked size).
+    read_limits: ReadLimits = field(default_factory=ReadLimits)
 
 
 @dataclass
@@ -73,7 +76,7 @@ def poll(source: MailSource, store: Store, settings: PipelineSettings) -> PollRe
         result = PollResult(source.name, correlation_id)
         started = time.perf_counter()
         log.info("poll started", extra={"mailbox": source.name})
-        with Examiner(store, settings.parse_workers) as examiner:
+        with Examiner(store, settings.parse_workers, settings.read_limits) as examiner:
             examiner.submit(store.unfinished(source.name))  # what a crash left half-way
             try:
                 with source:
@@ -153,7 +156,8 @@ def _poll_folder(
 def reprocess(store: Store, ids: Sequence[int], settings: PipelineSettings) -> dict[str, int]:
     """Run stored messages through parse and checks again; returns counts by new status."""
     counts: dict[str, int] = {}
-    with correlation("reprocess"), Examiner(store, settings.parse_workers) as examiner:
+    examiner = Examiner(store, settings.parse_workers, settings.read_limits)
+    with correlation("reprocess"), examiner:
         examiner.submit(ids)
         for status in persist(store, examiner.drain(), settings):
             counts[status] = counts.get(status, 0) + 1
@@ -196,7 +200,8 @@ def describe(item: Fetched, settings: PipelineSettings) -> Incoming:
 
 
 def persist(store: Store, outcomes: Sequence[Outcome], settings: PipelineSettings) -> list[str]:
-    """The persist stage: outcomes of the parse and check stages, in one commit.
+    """The persist stage: outcomes of the parse and check stages, in one commit (each message's
+    status with its attachments and what reading them found).
 
     Returns the new statuses. A database failure escapes: the messages stay ``fetched`` and the
     next poll finishes them.
@@ -204,7 +209,7 @@ def persist(store: Store, outcomes: Sequence[Outcome], settings: PipelineSetting
     if not outcomes:
         return []
     statuses = store.save_outcomes(
-        [(o.pk, o.message, o.failure) for o in outcomes],
+        [(o.pk, o.message, o.failure, o.parsed) for o in outcomes],
         max_attempts=settings.max_attempts,
         backoff=settings.retry_backoff,
     )

@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
-from collections.abc import Sequence
+import os
+import stat
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from intake.config import MailboxSettings, Settings
+from intake.config import MailboxSettings, Settings, read_limits
 from intake.errors import ConfigError, IntakeError
 from intake.pipeline import PipelineSettings, PollResult, poll, reprocess, retry_due
 from intake.sources.base import MailSource, PostAction
 from intake.sources.directory import DirectorySource
 from intake.sources.imap import ImapSource
 from intake.store.ledger import Store
+from parsers.fields import ParsedAttachment
+from parsers.sandbox import parse_many
 
 log = logging.getLogger("intake.service")
 
@@ -46,6 +52,7 @@ def pipeline_settings(
         since=mailbox.since_date if mailbox is not None else None,
         post_action=action,
         parse_workers=settings.limits.parse_workers,
+        read_limits=read_limits(settings),
     )
 
 
@@ -128,3 +135,86 @@ def expire_raw(store: Store) -> int:
     removed = store.expire_raw()
     log.info("raw copies expired", extra={"count": removed})
     return removed
+
+
+@dataclass(frozen=True)
+class ParsedFile:
+    """One file given to `intake parse`, and what reading it gave."""
+
+    path: Path
+    result: ParsedAttachment
+    #: False when the file could not be opened at all (the result is then ``unreadable``).
+    opened: bool
+
+
+def parse_files(settings: Settings, paths: Sequence[Path]) -> Iterator[ParsedFile]:
+    """Classify and parse attachment files, each in a sandboxed child, yielding in the order
+    given as each is done. A file that cannot be opened gives an ``unreadable`` result saying
+    so; one larger than ``limits.max_message_bytes`` (it could never arrive by mail) is not
+    read."""
+    refused = [_refusal(path, settings.limits.max_message_bytes) for path in paths]
+    readable = [path for path, refusal in zip(paths, refused, strict=True) if refusal is None]
+    workers = max(1, min(settings.limits.parse_workers, len(readable)))
+    results = parse_many(
+        ((_read(path), path.name) for path in readable), read_limits(settings), workers
+    )
+    for path, refusal in zip(paths, refused, strict=True):
+        yield refusal or ParsedFile(path, next(results), opened=True)
+
+
+def _refusal(path: Path, cap: int) -> ParsedFile | None:
+    """What to say about a file that will not be parsed; None for one that will."""
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):  # a directory, or a pipe that would block
+            return _unopened(path, "not a regular file")
+        with path.open("rb") as handle:
+            size = handle.seek(0, os.SEEK_END)
+            if size <= cap:
+                return None
+            handle.seek(0)
+            digest = hashlib.file_digest(handle, "sha256").hexdigest()
+    except OSError as err:
+        return _unopened(path, err.strerror or type(err).__name__)
+    reason = f"too large: {size} bytes (limits.max_message_bytes is {cap})"
+    return ParsedFile(path, ParsedAttachment.unreadable(path.name, digest, reason), opened=True)
+
+
+def _unopened(path: Path, why: str) -> ParsedFile:
+    empty = hashlib.sha256(b"").hexdigest()
+    result = ParsedAttachment.unreadable(path.name, empty, f"cannot open: {why}")
+    return ParsedFile(path, result, opened=False)
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:  # gone since it was checked: read as empty, which the parser calls unreadable
+        return b""
+
+
+def form_lines(result: ParsedAttachment, width: int = 48) -> list[str]:
+    """A parsed form's fields, further children and concerns as short lines for a terminal
+    (values cut to ``width``). For a person looking at their own or synthetic forms: never log
+    these."""
+    fields = result.to_json()["fields"]
+    shown = {name: _shown(field["value"], width) for name, field in fields.items()}
+    pad = max(map(len, shown.values()), default=0)
+    lines = [
+        f"{name:<24} {shown[name]:<{pad}}  {field['confidence']:.2f}"
+        for name, field in fields.items()
+    ]
+    for number, child in enumerate(result.children[1:], start=2):
+        known = "; ".join(str(v) for v in child.to_json().values() if v is not None)
+        lines.append(f"{f'child {number}':<24} {_shown(known, width)}")
+    if result.concerns:
+        lines.append(f"{'concerns':<24} {', '.join(result.concerns)}")
+    return lines
+
+
+def _shown(value: object, width: int) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    text = " ".join(str(value).split())
+    return text if len(text) <= width else text[: width - 3] + "..."

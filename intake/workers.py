@@ -2,9 +2,11 @@
 
 Parsing is CPU-bound Python, so it runs in separate processes and uses every core while the poller
 goes on fetching. A worker is handed message ids, not bytes: it reads each raw copy from the
-database itself, so the poller's memory stays bounded however far parsing falls behind. Results
-come back as plain values (attachment bytes left out) and the poller persists them. With
-``workers=0`` the same function runs in the poller's own process.
+database itself, so the poller's memory stays bounded however far parsing falls behind. Each
+attachment is then read by :func:`parsers.sandbox.parse_isolated`, in a child process of the
+worker with its own time and memory caps, so a hostile document costs one attachment, never a
+worker. Results come back as plain values (attachment bytes left out) and the poller persists
+them. With ``workers=0`` the same function runs in the poller's own process.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import time
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import TracebackType
 
 from intake import checks
@@ -27,6 +29,9 @@ from intake.errors import MalformedMessage, MessageError, RawExpired, WorkerCras
 from intake.messages import Message, parse_message
 from intake.store.ledger import Store
 from intake.store.records import Failure
+from parsers.base import ReadLimits
+from parsers.fields import ParsedAttachment
+from parsers.sandbox import parse_isolated
 
 log = logging.getLogger("intake.workers")
 
@@ -42,19 +47,24 @@ class Outcome:
     message: Message | None
     failure: Failure | None = None
     hits: tuple[object, ...] = ()
+    #: What reading each attachment gave, aligned with ``message.attachments``. An unreadable
+    #: attachment is a result like any other (its warnings say why), not a failed message.
+    #: Kept out of ``repr``: it holds what the forms say.
+    parsed: tuple[ParsedAttachment, ...] = field(default=(), repr=False)
 
 
-def examine(pk: int, raw: bytes) -> Outcome:
+def examine(pk: int, raw: bytes, limits: ReadLimits) -> Outcome:
     """The parse and check stages for one message, in memory; never raises."""
     try:
         message = parse_message(raw)
+        parsed = tuple(parse_isolated(a.data, a.filename, limits) for a in message.attachments)
         if message.problems:
             error = MalformedMessage(str(pk), "; ".join(message.problems))
-            return Outcome(pk, message, Failure.of(error, transient=False))
+            return Outcome(pk, message, Failure.of(error, transient=False), parsed=parsed)
         hits: list[object] = []
         for check in checks.REGISTRY:
             hits.extend(check.run(message))
-        return Outcome(pk, message, hits=tuple(hits))
+        return Outcome(pk, message, hits=tuple(hits), parsed=parsed)
     except MessageError as err:
         return Outcome(pk, None, Failure.of(err, transient=err.transient))
     except Exception as err:
@@ -62,7 +72,7 @@ def examine(pk: int, raw: bytes) -> Outcome:
         return Outcome(pk, None, Failure.of(err, transient=True))
 
 
-def examine_stored(store: Store, pks: Sequence[int]) -> list[Outcome]:
+def examine_stored(store: Store, pks: Sequence[int], limits: ReadLimits) -> list[Outcome]:
     """Examine messages from their raw copies in the ledger."""
     raws = store.raw_copies(pks)
     outcomes = []
@@ -71,7 +81,7 @@ def examine_stored(store: Store, pks: Sequence[int]) -> list[Outcome]:
         if raw is None:  # the raw copy has expired: say so on the row
             outcomes.append(Outcome(pk, None, Failure.of(RawExpired(str(pk)), transient=False)))
             continue
-        outcomes.append(_lighten(examine(pk, raw)))
+        outcomes.append(_lighten(examine(pk, raw, limits)))
     return outcomes
 
 
@@ -86,15 +96,17 @@ def _lighten(outcome: Outcome) -> Outcome:
 
 
 _worker_store: Store | None = None
+_worker_limits = ReadLimits()
 
 
-def _start_worker(url: str, poller_pid: int) -> None:
-    global _worker_store
+def _start_worker(url: str, poller_pid: int, limits: ReadLimits) -> None:
+    global _worker_store, _worker_limits
     # Parsing yields to the poller: fetching and storing mail never waits for a busy parser.
     os.nice(10)
     # Ctrl-C reaches the whole process group; the poller decides when work stops, not each worker.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _worker_store = Store.open(url, auto_upgrade=False)
+    _worker_limits = limits
     threading.Thread(target=_exit_with_poller, args=(poller_pid,), daemon=True).start()
 
 
@@ -115,7 +127,7 @@ def _exit_with_poller(poller_pid: int) -> None:
 
 def _work(pks: list[int]) -> list[Outcome]:
     assert _worker_store is not None, "worker not initialised"
-    return examine_stored(_worker_store, pks)
+    return examine_stored(_worker_store, pks, _worker_limits)
 
 
 class Examiner:
@@ -124,9 +136,10 @@ class Examiner:
     ``submit`` never blocks; ``ready`` returns what has finished; ``drain`` waits for the rest.
     """
 
-    def __init__(self, store: Store, workers: int) -> None:
+    def __init__(self, store: Store, workers: int, limits: ReadLimits | None = None) -> None:
         self.store = store
         self.workers = workers
+        self.limits = limits or ReadLimits()
         self._pool: ProcessPoolExecutor | None = None
         self._pending: list[tuple[Future[list[Outcome]], list[int]]] = []
         self._done: list[Outcome] = []
@@ -148,7 +161,7 @@ class Examiner:
         if not pks:
             return
         if self.workers <= 0:
-            self._done.extend(examine_stored(self.store, pks))
+            self._done.extend(examine_stored(self.store, pks, self.limits))
             return
         pool = self._ensure_pool()
         for start in range(0, len(pks), CHUNK):
@@ -206,6 +219,6 @@ class Examiner:
                 max_workers=self.workers,
                 mp_context=context,
                 initializer=_start_worker,
-                initargs=(self.store.url, os.getpid()),
+                initargs=(self.store.url, os.getpid(), self.limits),
             )
         return self._pool

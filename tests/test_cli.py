@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import mailbox
 import os
+import random
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -25,6 +28,7 @@ COMMANDS = [
     ["db", "upgrade"],
     ["import"],
     ["poll"],
+    ["parse"],
     ["messages"],
     ["status"],
     ["reprocess"],
@@ -169,6 +173,7 @@ def test_status_shows_counts_and_folders(tmp_path: Path, database_url: str) -> N
     result = invoke(["status"], database_url)
     assert result.exit_code == 0
     assert "archive" in result.output and "checked 2" in result.output
+    assert "Attachments" in result.output and "rfs " in result.output
 
 
 def test_db_upgrade_reports_the_revision(tmp_path: Path) -> None:
@@ -196,6 +201,9 @@ def test_demo_on_a_fresh_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     )
     assert done.returncode == 0, done.stderr
     assert "Ledger:" in done.stdout and "checked" in done.stdout
+    assert re.search(r"^Attachments: .*\d+ rfs, \d+ gcp", done.stdout, re.M)
+    assert re.search(r"^Forms read: +[1-9]", done.stdout, re.M)
+    assert re.search(r"^  child_surname +\S", done.stdout, re.M)  # the sample form's table
     assert (tmp_path / "var" / "demo" / "intake.db").is_file()
     assert len(mailbox.Maildir(tmp_path / "var" / "demo" / "maildir", create=False)) > 20
 
@@ -231,3 +239,78 @@ def test_bad_configuration_and_databases_get_one_clear_line(
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and expected in lines[0], result.output
+
+
+def forms(tmp_path: Path) -> list[Path]:
+    """An RFS as Word, a Graded Care Profile as PDF and a corrupt PDF, written to files."""
+    referral = synthetic.make_referral(random.Random("cli-parse"), concerns=["neglect"])
+    files = {
+        "RFS form.docx": synthetic.rfs_docx(referral),
+        "GCP2.pdf": synthetic.gcp_pdf(referral.children[0]),
+        "broken.pdf": b"%PDF-1.7\n" + bytes(range(256)) * 8,
+    }
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    return [tmp_path / name for name in files]
+
+
+def test_parse_json_gives_one_valid_line_per_file_in_order(tmp_path: Path) -> None:
+    """GIVEN an RFS, a GCP and a corrupt PDF WHEN `intake parse --json` reads them THEN stdout
+    has one line per file, in the order given, each valid against the contract's schema, named
+    by the file's base name; the corrupt one is unreadable, and the exit status is 0."""
+    rfs, gcp, broken = forms(tmp_path)
+    result = invoke(["parse", "--json", str(gcp), str(rfs), str(broken)])
+    assert result.exit_code == 0, result.output
+    schema = json.loads((SCHEMAS / "parse.schema.json").read_text(encoding="utf-8"))
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    for line in lines:
+        jsonschema.validate(line, schema)
+    assert [line["file"] for line in lines] == ["GCP2.pdf", "RFS form.docx", "broken.pdf"]
+    assert [line["kind"] for line in lines] == ["gcp", "rfs", "unreadable"]
+    assert lines[1]["fields"]["child_surname"]["value"]
+    assert lines[2]["warnings"]
+
+
+def test_parse_reports_a_missing_file_and_exits_1_after_the_rest(tmp_path: Path) -> None:
+    """GIVEN a missing path between two real files WHEN parsed THEN all three lines are printed
+    in order, the missing one unreadable with "cannot open: ...", then exit 1 with one line on
+    stderr and no traceback."""
+    rfs, gcp, _ = forms(tmp_path)
+    missing = tmp_path / "nope.docx"
+    result = invoke(["parse", "--json", str(rfs), str(missing), str(gcp)])
+    assert result.exit_code == 1
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["kind"] for line in lines] == ["rfs", "unreadable", "gcp"]
+    assert lines[1]["file"] == "nope.docx"
+    assert lines[1]["warnings"][0].startswith("cannot open: ")
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.output
+    directory = invoke(["parse", "--json", str(tmp_path)])
+    assert directory.exit_code == 1 and "cannot open" in directory.stdout
+
+
+def test_parse_prints_a_readable_summary_without_a_database(tmp_path: Path) -> None:
+    """GIVEN an RFS and a GCP WHEN parsed without --json, with no usable database configured
+    THEN each file gets a summary line (kind, field and warning counts) and the form's fields
+    are listed for the person who ran it; no database is needed."""
+    rfs, gcp, _ = forms(tmp_path)
+    result = invoke(["parse", str(rfs), str(gcp)], "postgresql://nobody@127.0.0.1:1/nothing")
+    assert result.exit_code == 0, result.output
+    assert re.search(
+        r"^RFS form.docx: rfs.*; (pages \d+, )?fields [1-9]\d*, children \d+, warnings \d+",
+        result.output,
+        re.M,
+    )
+    assert re.search(r"^GCP2.pdf: gcp", result.output, re.M)
+    assert re.search(r"^  child_surname +\S", result.output, re.M)
+
+
+def test_parse_refuses_a_file_larger_than_any_message(tmp_path: Path) -> None:
+    """GIVEN a file over limits.max_message_bytes WHEN parsed THEN it is not read: unreadable,
+    "too large", with its real SHA-256."""
+    big = tmp_path / "huge.pdf"
+    big.write_bytes(b"%PDF-1.7\n" + b"0" * 5000)
+    result = invoke(["parse", "--json", str(big)], env={"INTAKE_LIMITS_MAX_MESSAGE_BYTES": "1000"})
+    assert result.exit_code == 0
+    (line,) = [json.loads(text) for text in result.stdout.splitlines()]
+    assert line["kind"] == "unreadable" and line["warnings"][0].startswith("too large")
+    assert line["sha256"] == hashlib.sha256(big.read_bytes()).hexdigest()

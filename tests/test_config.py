@@ -38,7 +38,7 @@ def test_example_file_loads_and_matches_the_declared_defaults() -> None:
 
 def test_example_file_documents_every_key() -> None:
     text = EXAMPLE.read_text(encoding="utf-8")
-    for section in ("database", "storage", "limits", "logging", "calendar", "schedule"):
+    for section in ("database", "storage", "limits", "parsing", "logging", "calendar", "schedule"):
         cls = type(getattr(config.Settings(), section))
         for field in dataclasses.fields(cls):
             assert re.search(rf"^{field.name} = ", text, re.M), f"{section}.{field.name}"
@@ -134,6 +134,16 @@ def test_missing_password_names_the_variable(
         ('[mailboxes.CSPOC]\nhost = "h"\nusername = "u"\n', "mailboxes.CSPOC", "lower-case"),
         ('[mailboxes.cspoc]\nusername = "u"\n', "mailboxes.cspoc.host", "host name"),
         ("[database\n", "--config", "syntax"),
+        ("[limits]\nparse_timeout_seconds = 0\n", "limits.parse_timeout_seconds", "positive"),
+        ("[limits]\nparse_memory_mb = 16\n", "limits.parse_memory_mb", "1024"),
+        ("[limits]\nparse_max_pages = -5\n", "limits.parse_max_pages", "positive"),
+        (
+            "[limits]\nparse_max_decompressed_mb = 0\n",
+            "limits.parse_max_decompressed_mb",
+            "positive",
+        ),
+        ('[parsing]\nsoffice = "/no/such/soffice"\n', "parsing.soffice", '"none"'),
+        ('[parsing]\nsofice = ""\n', "parsing.sofice", "soffice"),
     ],
 )
 def test_bad_settings_name_the_key_and_the_fix(
@@ -158,3 +168,26 @@ def test_bad_environment_value_names_the_variable(tmp_path: Path) -> None:
 def test_missing_config_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="does not exist"):
         config.load(tmp_path / "nope.toml", environ={})
+
+
+def test_parse_limits_reach_the_parsers(tmp_path: Path) -> None:
+    """GIVEN parse limits in the file and one from the environment WHEN loaded THEN the
+    parsers' ReadLimits carry them, in the parsers' units."""
+    path = write(
+        tmp_path,
+        "[limits]\nparse_timeout_seconds = 5\nparse_max_decompressed_mb = 3\n"
+        '[parsing]\nsoffice = "none"\n',
+    )
+    settings = config.load(path, environ={"INTAKE_LIMITS_PARSE_MAX_PAGES": "7"})
+    limits = config.read_limits(settings)
+    assert limits.timeout_seconds == 5.0
+    assert limits.max_pages == 7
+    assert limits.memory_mb == 1024
+    assert limits.max_decompressed_bytes == 3 * 1024 * 1024
+    assert limits.soffice == "none"
+
+
+def test_soffice_may_be_a_command_on_path(tmp_path: Path) -> None:
+    """GIVEN soffice named as a command that is on PATH (here: sh) WHEN loaded THEN accepted."""
+    settings = config.load(write(tmp_path, ""), environ={"INTAKE_PARSING_SOFFICE": "sh"})
+    assert config.read_limits(settings).soffice == "sh"

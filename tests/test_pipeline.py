@@ -1,32 +1,44 @@
 """The whole flow against a real Dovecot and both databases: every message once, nothing lost,
-nothing changed in the mailbox that a person would notice."""
+nothing changed in the mailbox that a person would notice; and, through imports, what reading
+each attachment found stored beside its message."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import email
+from email.message import EmailMessage
+from email.policy import SMTP
+from pathlib import Path
 
 import pytest
 
 from intake import service, synthetic
+from intake.config import DatabaseSettings, Settings
+from intake.messages import parse_message
+from intake.pipeline import PipelineSettings, poll
+from intake.sources.directory import DirectorySource
 from intake.store.ledger import Store
+from parsers.base import ReadLimits
 from tests.support.dovecot import DovecotServer
 from tests.support.settings import PASSWORD_ENV, settings_for
-
-pytestmark = [pytest.mark.dovecot]
 
 SEEN = b"\\Seen"
 
 
 @pytest.fixture(autouse=True)
-def _password(monkeypatch: pytest.MonkeyPatch, dovecot: DovecotServer) -> None:
-    monkeypatch.setenv(PASSWORD_ENV, dovecot.password)
+def _password(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The IMAP tests' mailbox password: their Dovecot's (the import tests start none)."""
+    if "dovecot" in request.fixturenames:
+        server: DovecotServer = request.getfixturevalue("dovecot")
+        monkeypatch.setenv(PASSWORD_ENV, server.password)
 
 
 def referrals(count: int, seed: int = 7) -> list[bytes]:
     return synthetic.demo_corpus(seed=seed, start=dt.date(2026, 11, 16), days=5)[:count]
 
 
+@pytest.mark.dovecot
 def test_every_message_is_read_once_and_processed(
     dovecot: DovecotServer, store: Store, database_url: str
 ) -> None:
@@ -44,6 +56,8 @@ def test_every_message_is_read_once_and_processed(
     assert [e.status for e in entries] == ["checked"] * 8
     assert {e.received_at for e in entries} == {when}
     assert entries[0].source.startswith("imap:cspoc/INBOX/")
+    kinds = store.summary().attachments_by_kind
+    assert kinds and "unparsed" not in kinds  # every attachment was parsed
     second = service.poll_mailbox(settings, store, settings.mailbox("cspoc"))
     assert (second.seen, second.new) == (0, 0)
     dovecot.append("INBOX", referrals(9)[8])
@@ -51,6 +65,7 @@ def test_every_message_is_read_once_and_processed(
     assert (third.seen, third.new) == (1, 1)
 
 
+@pytest.mark.dovecot
 def test_polling_changes_nothing_a_person_would_notice(
     dovecot: DovecotServer, store: Store, database_url: str
 ) -> None:
@@ -67,6 +82,7 @@ def test_polling_changes_nothing_a_person_would_notice(
     assert [SEEN in f for _, f in sorted(flags.items())] == [True, False, False]
 
 
+@pytest.mark.dovecot
 def test_uidvalidity_change_rescans_without_duplicates(
     dovecot: DovecotServer, store: Store, database_url: str
 ) -> None:
@@ -88,6 +104,7 @@ def test_uidvalidity_change_rescans_without_duplicates(
     assert len(store.ledger()) == 5
 
 
+@pytest.mark.dovecot
 def test_the_same_message_in_two_folders_is_one_message(
     dovecot: DovecotServer, store: Store, database_url: str
 ) -> None:
@@ -103,6 +120,7 @@ def test_the_same_message_in_two_folders_is_one_message(
     assert len(store.ledger()) == 1
 
 
+@pytest.mark.dovecot
 def test_post_action_runs_only_after_the_commit(
     dovecot: DovecotServer, store: Store, database_url: str
 ) -> None:
@@ -118,6 +136,7 @@ def test_post_action_runs_only_after_the_commit(
     assert store.pending_actions("cspoc") == []
 
 
+@pytest.mark.dovecot
 def test_no_post_action_unless_configured(
     dovecot: DovecotServer, store: Store, database_url: str
 ) -> None:
@@ -128,6 +147,7 @@ def test_no_post_action_unless_configured(
     assert [set(f) - {b"\\Recent"} for f in dovecot.flags("INBOX").values()] == [set()]
 
 
+@pytest.mark.dovecot
 def test_too_large_message_is_recorded_not_downloaded(
     dovecot: DovecotServer, store: Store, database_url: str
 ) -> None:
@@ -149,6 +169,7 @@ def test_too_large_message_is_recorded_not_downloaded(
     assert again.seen == 0
 
 
+@pytest.mark.dovecot
 def test_malformed_mail_never_stops_a_poll(
     dovecot: DovecotServer, store: Store, database_url: str
 ) -> None:
@@ -172,6 +193,7 @@ def test_malformed_mail_never_stops_a_poll(
     assert any(e.status == "failed" for e in entries)
 
 
+@pytest.mark.dovecot
 def test_onboarding_cut_off_marks_history_quiet(
     dovecot: DovecotServer, store: Store, database_url: str
 ) -> None:
@@ -186,6 +208,7 @@ def test_onboarding_cut_off_marks_history_quiet(
     assert quiet == [True, False]
 
 
+@pytest.mark.dovecot
 def test_a_mailbox_that_cannot_log_in_does_not_stop_the_others(
     dovecot: DovecotServer, store: Store, database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -208,3 +231,101 @@ def test_a_mailbox_that_cannot_log_in_does_not_stop_the_others(
     assert folders["broken"].last_error and folders["broken"].last_success_at is None
     assert "AUTHENTICATIONFAILED" in folders["broken"].last_error
     assert (folders["cspoc"].exists, folders["cspoc"].seen) == (1, 1)
+
+
+# -- attachments parsed and stored ------------------------------------------------------------
+
+
+def rfs_docx_and_gcp_pdf() -> bytes:
+    """A synthetic neglect referral carrying its RFS as Word and its Graded Care Profile as PDF."""
+    return next(
+        mail.raw
+        for seed in range(100)
+        for mail in synthetic.scenario("neglect_with_gcp", seed=seed)
+        if mail.attachments == ("rfs_docx", "gcp_pdf")
+    )
+
+
+def with_attachment(raw: bytes, filename: str, data: bytes) -> bytes:
+    message = email.message_from_bytes(raw, _class=EmailMessage, policy=SMTP)
+    assert isinstance(message, EmailMessage)
+    message.add_attachment(data, maintype="application", subtype="pdf", filename=filename)
+    return message.as_bytes(policy=SMTP)
+
+
+def import_one(store: Store, database_url: str, tmp_path: Path, raw: bytes) -> int:
+    settings = Settings(database=DatabaseSettings(url=database_url))
+    (tmp_path / "referral.eml").write_bytes(raw)
+    result = service.import_paths(settings, store, [tmp_path / "referral.eml"])
+    assert (result.new, result.errors) == (1, [])
+    (entry,) = store.ledger()
+    return entry.id
+
+
+def test_an_imported_referral_has_its_forms_read_and_stored(
+    store: Store, database_url: str, tmp_path: Path
+) -> None:
+    """GIVEN an email with an RFS (Word) and a Graded Care Profile (PDF) WHEN imported (parsed
+    in the worker processes) THEN the message is checked and its attachments are stored as rfs
+    and gcp, the RFS with fields, its child (with a surname) and its concerns."""
+    pk = import_one(store, database_url, tmp_path, rfs_docx_and_gcp_pdf())
+    assert store.ledger()[0].status == "checked"
+    rfs, gcp = store.parsed_attachments(pk)
+    assert (rfs.kind, gcp.kind) == ("rfs", "gcp")
+    assert rfs.file.endswith(".docx") and gcp.file.endswith(".pdf")
+    assert rfs.fields and rfs.value("child_surname")
+    assert rfs.children and rfs.children[0].surname
+    assert "neglect" in rfs.concerns
+    assert store.summary().attachments_by_kind == {"rfs": 1, "gcp": 1}
+
+
+def test_reprocessing_reads_the_attachments_again_and_replaces_what_was_stored(
+    store: Store, database_url: str, tmp_path: Path
+) -> None:
+    """GIVEN an imported referral whose stored parse results were since overwritten (as an older
+    parser might have left them) WHEN it is reprocessed THEN its attachments are read again and
+    the new results replace the old, with nothing doubled."""
+    pk = import_one(store, database_url, tmp_path, rfs_docx_and_gcp_pdf())
+    first = store.parsed_attachments(pk)
+    message = parse_message(store.load(pk).raw)
+    stale = tuple(
+        dataclasses.replace(result, kind="other", fields={}, children=(), concerns=())
+        for result in first
+    )
+    store.save_outcomes(
+        [(pk, message, None, stale)], max_attempts=4, backoff=dt.timedelta(minutes=5)
+    )
+    assert store.summary().attachments_by_kind == {"other": 2}
+    settings = Settings(database=DatabaseSettings(url=database_url))
+    assert service.reprocess_messages(settings, store, [pk], failed=False) == {"checked": 1}
+    assert store.parsed_attachments(pk) == first
+    assert store.summary().attachments_by_kind == {"rfs": 1, "gcp": 1}
+
+
+def test_an_unreadable_attachment_does_not_fail_its_message(
+    store: Store, database_url: str, tmp_path: Path
+) -> None:
+    """GIVEN a referral that also carries a corrupt PDF WHEN imported THEN the message is still
+    checked, its forms are read, and the corrupt one is stored as unreadable saying why."""
+    corrupt = b"%PDF-1.7\n" + bytes(range(256)) * 40
+    raw = with_attachment(rfs_docx_and_gcp_pdf(), "scan.pdf", corrupt)
+    pk = import_one(store, database_url, tmp_path, raw)
+    assert store.ledger()[0].status == "checked"
+    rfs, gcp, scan = store.parsed_attachments(pk)
+    assert (rfs.kind, gcp.kind, scan.kind) == ("rfs", "gcp", "unreadable")
+    assert scan.file == "scan.pdf" and scan.warnings
+
+
+def test_parse_limits_reach_the_worker_processes(
+    store: Store, database_url: str, tmp_path: Path
+) -> None:
+    """GIVEN a time limit far too short to read anything WHEN a referral is imported through
+    the worker processes THEN every attachment is unreadable for the time limit, and the message
+    is still checked: the limits travel from the settings to the workers' sandboxes."""
+    (tmp_path / "referral.eml").write_bytes(rfs_docx_and_gcp_pdf())
+    source = DirectorySource("import", [tmp_path / "referral.eml"])
+    settings = PipelineSettings(parse_workers=2, read_limits=ReadLimits(timeout_seconds=0.001))
+    assert poll(source, store, settings).checked == 1
+    parsed = store.parsed_attachments(store.ledger()[0].id)
+    assert [p.kind for p in parsed] == ["unreadable", "unreadable"]
+    assert all(p.warnings[0].startswith("time limit") for p in parsed)

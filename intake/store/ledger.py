@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import logging
+import math
 import os
+import re
 import socket
 from collections.abc import Iterable, Sequence
 from typing import TypeVar
@@ -22,6 +25,9 @@ from intake.store import db
 from intake.store.models import (
     AttachmentRow,
     CursorRow,
+    FormChildRow,
+    FormConcernRow,
+    FormFieldRow,
     LockRow,
     MessageRow,
     RawRow,
@@ -38,6 +44,15 @@ from intake.store.records import (
     StoredMessage,
     Summary,
 )
+from parsers.fields import (
+    CHILD_KEYS,
+    CONCERN_CODES,
+    FIELD_NAMES,
+    KINDS,
+    ChildRecord,
+    FieldValue,
+    ParsedAttachment,
+)
 
 log = logging.getLogger("intake.store")
 _T = TypeVar("_T")
@@ -47,6 +62,14 @@ STATUSES = ("fetched", "parsed", "checked", "failed", "dead")
 _ZSTD_LEVEL = 3
 #: Rows per IN (...) query: well under SQLite's bound-parameter limit.
 _IN_BATCH = 500
+#: One message's outcome for :meth:`Store.save_outcomes`: its pk, what could be read of it, why
+#: it failed (or None), and its attachments' parse results (aligned with its attachments, or
+#: empty when they were not parsed).
+OutcomeRow = tuple[int, Message | None, Failure | None, Sequence[ParsedAttachment]]
+#: Longest field value kept (a narrative is a few KB; this only bounds a runaway extraction).
+_MAX_VALUE_CHARS = 100_000
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_CONTRACT_ORDER = {name: index for index, name in enumerate((*FIELD_NAMES, *CONCERN_CODES))}
 
 
 def utcnow() -> dt.datetime:
@@ -332,18 +355,20 @@ class Store:
 
     def save_outcomes(
         self,
-        outcomes: Sequence[tuple[int, Message | None, Failure | None]],
+        outcomes: Sequence[OutcomeRow],
         *,
         max_attempts: int,
         backoff: dt.timedelta,
     ) -> list[str]:
         """Persist what parsing and checking found, for a whole batch in one commit.
 
-        Each outcome is (message pk, parsed message or None, failure or None). What could be read
-        is kept even when the message failed. Returns each message's new status.
+        Each outcome is (message pk, parsed message or None, failure or None, the attachments'
+        parse results). A message that was read again replaces its attachments and their form
+        fields, children and concerns. What could be read is kept even when the message failed.
+        Returns each message's new status.
         """
         now = utcnow()
-        pks = [pk for pk, _, _ in outcomes]
+        pks = [pk for pk, _, _, _ in outcomes]
         with self._tx() as session:
             rows = {
                 row.id: row
@@ -355,19 +380,10 @@ class Store:
             missing = set(pks) - set(rows)
             if missing:
                 raise NotFound(", ".join(map(str, sorted(missing))))
-            parsed = [pk for pk, message, _ in outcomes if message is not None]
-            for chunk in _chunks(parsed, _IN_BATCH):
-                session.execute(delete(AttachmentRow).where(AttachmentRow.message_pk.in_(chunk)))
-            parts = [
-                _attachment_values(pk, ordinal, part)
-                for pk, message, _ in outcomes
-                if message is not None
-                for ordinal, part in enumerate(message.attachments, start=1)
-            ]
-            if parts:
-                session.execute(insert(AttachmentRow), parts)
+            read = [(pk, m, parsed) for pk, m, _, parsed in outcomes if m is not None]
+            self._save_attachments(session, read, now)
             statuses = []
-            for pk, message, failure in outcomes:
+            for pk, message, failure, _ in outcomes:
                 row = rows[pk]
                 if message is not None:
                     row.message_id = row.message_id or message.message_id
@@ -383,6 +399,108 @@ class Store:
                 row.updated_at = now
                 statuses.append(row.status)
         return statuses
+
+    @staticmethod
+    def _save_attachments(
+        session: Session,
+        read: Sequence[tuple[int, Message, Sequence[ParsedAttachment]]],
+        now: dt.datetime,
+    ) -> None:
+        """Replace the attachments of messages read again, with what parsing made of each."""
+        for chunk in _chunks([pk for pk, _, _ in read], _IN_BATCH):
+            # Form fields, children and concerns go with them (ON DELETE CASCADE).
+            session.execute(delete(AttachmentRow).where(AttachmentRow.message_pk.in_(chunk)))
+        parts: list[dict[str, object]] = []
+        results: list[ParsedAttachment | None] = []
+        for pk, message, parsed in read:
+            if parsed and len(parsed) != len(message.attachments):
+                raise ValueError(f"message {pk}: parse results do not match its attachments")
+            for ordinal, part in enumerate(message.attachments, start=1):
+                result = parsed[ordinal - 1] if parsed else None
+                parts.append(_attachment_values(pk, ordinal, part, result, now))
+                results.append(result)
+        if not parts:
+            return
+        ids = (
+            session.execute(
+                insert(AttachmentRow).returning(AttachmentRow.id, sort_by_parameter_order=True),
+                parts,
+            )
+            .scalars()
+            .all()
+        )
+        fields: list[dict[str, object]] = []
+        children: list[dict[str, object]] = []
+        concerns: list[dict[str, object]] = []
+        for attachment_pk, result in zip(ids, results, strict=True):
+            if result is None:
+                continue
+            fields += _field_values(attachment_pk, result)
+            children += [
+                _child_values(attachment_pk, ordinal, child)
+                for ordinal, child in enumerate(result.children, start=1)
+            ]
+            codes = dict.fromkeys(_text(code, 32) or "other" for code in result.concerns)
+            concerns += [{"attachment_pk": attachment_pk, "code": code} for code in codes]
+        for model, values in (
+            (FormFieldRow, fields),
+            (FormChildRow, children),
+            (FormConcernRow, concerns),
+        ):
+            if values:
+                session.execute(insert(model), values)
+
+    def parsed_attachments(self, message_pk: int) -> list[ParsedAttachment]:
+        """What parsing made of a message's attachments, in their order (unparsed ones left out)."""
+        return self.parsed_by_message([message_pk]).get(message_pk, [])
+
+    def parsed_by_message(self, pks: Sequence[int]) -> dict[int, list[ParsedAttachment]]:
+        """:meth:`parsed_attachments` for many messages at once (messages with none left out)."""
+        found: dict[int, list[ParsedAttachment]] = {}
+        with self._tx(read=True) as session:
+            attachments = [
+                row
+                for chunk in _chunks(list(pks), _IN_BATCH)
+                for row in session.execute(
+                    select(AttachmentRow)
+                    .where(AttachmentRow.message_pk.in_(chunk), AttachmentRow.kind.is_not(None))
+                    .order_by(AttachmentRow.message_pk, AttachmentRow.ordinal)
+                ).scalars()
+            ]
+            fields: dict[int, dict[str, FieldValue]] = {}
+            children: dict[int, list[ChildRecord]] = {}
+            concerns: dict[int, list[str]] = {}
+            for chunk in _chunks([row.id for row in attachments], _IN_BATCH):
+                for field in session.execute(
+                    select(FormFieldRow).where(FormFieldRow.attachment_pk.in_(chunk))
+                ).scalars():
+                    fields.setdefault(field.attachment_pk, {})[field.name] = FieldValue(
+                        json.loads(field.value), field.confidence, field.label or ""
+                    )
+                for child in session.execute(
+                    select(FormChildRow)
+                    .where(FormChildRow.attachment_pk.in_(chunk))
+                    .order_by(FormChildRow.attachment_pk, FormChildRow.ordinal)
+                ).scalars():
+                    children.setdefault(child.attachment_pk, []).append(
+                        ChildRecord(**{key: getattr(child, key) for key in CHILD_KEYS})
+                    )
+                for attachment_pk, code in session.execute(
+                    select(FormConcernRow.attachment_pk, FormConcernRow.code).where(
+                        FormConcernRow.attachment_pk.in_(chunk)
+                    )
+                ):
+                    concerns.setdefault(attachment_pk, []).append(code)
+            for row in attachments:
+                found.setdefault(row.message_pk, []).append(
+                    _parsed_of(
+                        row,
+                        fields.get(row.id, {}),
+                        children.get(row.id, []),
+                        concerns.get(row.id, []),
+                    )
+                )
+        return found
 
     def mark_failed(
         self, pk: int, failure: Failure, *, max_attempts: int, backoff: dt.timedelta
@@ -505,7 +623,13 @@ class Store:
             kept = session.execute(
                 select(func.coalesce(func.sum(func.length(RawRow.data)), 0))
             ).scalar_one()
-            return Summary(folders, counts, int(kept))
+            kinds = {
+                kind or "unparsed": int(count)
+                for kind, count in session.execute(
+                    select(AttachmentRow.kind, func.count()).group_by(AttachmentRow.kind)
+                )
+            }
+            return Summary(folders, counts, int(kept), kinds)
 
     @staticmethod
     def _sightings_in(session: Session, cursor: CursorRow) -> int:
@@ -606,8 +730,10 @@ class _Transaction:
             session.close()
 
 
-def _attachment_values(pk: int, ordinal: int, part: Attachment) -> dict[str, object]:
-    return {
+def _attachment_values(
+    pk: int, ordinal: int, part: Attachment, parsed: ParsedAttachment | None, now: dt.datetime
+) -> dict[str, object]:
+    values: dict[str, object] = {
         "message_pk": pk,
         "ordinal": ordinal,
         "filename": part.filename[:1000],
@@ -617,7 +743,85 @@ def _attachment_values(pk: int, ordinal: int, part: Attachment) -> dict[str, obj
         "origin": part.origin[:1000],
         "inline": part.inline,
         "derived_name": part.derived_name,
+        "kind": None,
+        "template": None,
+        "pages": None,
+        "parse_warnings": None,
+        "parsed_at": None,
     }
+    if parsed is not None:
+        values["kind"] = _text(parsed.kind, 32)
+        values["template"] = _text(parsed.template, 100)
+        values["pages"] = min(max(parsed.pages, 0), 2**31 - 1)
+        warnings = [_text(warning, 1000) for warning in parsed.warnings]
+        values["parse_warnings"] = json.dumps(warnings, ensure_ascii=False)
+        values["parsed_at"] = now
+    return values
+
+
+def _field_values(attachment_pk: int, parsed: ParsedAttachment) -> list[dict[str, object]]:
+    rows: dict[str, dict[str, object]] = {}
+    for name, field in parsed.fields.items():
+        key = _text(name, 100) or "?"
+        value = field.value
+        if isinstance(value, str):
+            value = _text(value, _MAX_VALUE_CHARS)
+        confidence = float(field.confidence)
+        rows[key] = {
+            "attachment_pk": attachment_pk,
+            "name": key,
+            "value": json.dumps(value, ensure_ascii=False),
+            "confidence": min(max(confidence, 0.0), 1.0) if math.isfinite(confidence) else 0.0,
+            "label": _text(field.label, 500) or None,
+        }
+    return list(rows.values())
+
+
+def _child_values(attachment_pk: int, ordinal: int, child: ChildRecord) -> dict[str, object]:
+    return {
+        "attachment_pk": attachment_pk,
+        "ordinal": ordinal,
+        "forenames": _text(child.forenames, 200),
+        "surname": _text(child.surname, 200),
+        # Matching compares dates of birth as text, so only an ISO date is kept.
+        "dob": child.dob if child.dob and _ISO_DATE.match(child.dob) else None,
+        "gender": _text(child.gender, 50),
+        "address": _text(child.address, _MAX_VALUE_CHARS),
+        "postcode": _text(child.postcode, 16),
+    }
+
+
+def _parsed_of(
+    row: AttachmentRow,
+    fields: dict[str, FieldValue],
+    children: list[ChildRecord],
+    concerns: list[str],
+) -> ParsedAttachment:
+    """A stored attachment's parse result, rebuilt as the parser returned it."""
+    return ParsedAttachment(
+        file=row.filename,
+        sha256=row.sha256,
+        kind=row.kind if row.kind in KINDS else "unreadable",
+        template=row.template,
+        fields={name: fields[name] for name in sorted(fields, key=_in_contract_order)},
+        children=tuple(children),
+        concerns=tuple(sorted(concerns, key=_in_contract_order)),
+        warnings=tuple(json.loads(row.parse_warnings or "[]")),
+        pages=row.pages or 0,
+    )
+
+
+def _in_contract_order(name: str) -> tuple[int, str]:
+    """Field names and concern codes in the contract's order (rows keep none), others after."""
+    return (_CONTRACT_ORDER.get(name, len(_CONTRACT_ORDER)), name)
+
+
+def _text(value: str | None, limit: int) -> str | None:
+    """Text any database column takes: no NUL (PostgreSQL refuses it), no lone surrogate (not
+    UTF-8), at most ``limit`` characters."""
+    if value is None:
+        return None
+    return value.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")[:limit]
 
 
 def _sighting_key(ref: MessageRef) -> tuple[object, ...]:

@@ -8,6 +8,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -145,6 +146,60 @@ class AttachmentRow(Base):
     origin: Mapped[str] = mapped_column(String(1000))
     inline: Mapped[bool] = mapped_column(Boolean)
     derived_name: Mapped[bool] = mapped_column(Boolean)
+    #: What parsing found (contract section 3): rfs, gcp, brook_tool, exploitation_tool, other or
+    #: unreadable. NULL until the attachment has been parsed.
+    kind: Mapped[str | None] = mapped_column(String(32), index=True)
+    #: The form's template id when recognised, ``unknown`` for an unrecognised form.
+    template: Mapped[str | None] = mapped_column(String(100))
+    pages: Mapped[int | None] = mapped_column(Integer)
+    #: The parser's warnings, a JSON list of short codes (they name fields, never values).
+    parse_warnings: Mapped[str | None] = mapped_column(Text)
+    parsed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class FormFieldRow(Base):
+    """One canonical field read from a form attachment (contract section 3)."""
+
+    __tablename__ = "form_fields"
+
+    attachment_pk: Mapped[int] = mapped_column(
+        ForeignKey("attachments.id", ondelete="CASCADE"), primary_key=True
+    )
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    #: The value as JSON text, so a bool, an int and a string each come back as what they were.
+    value: Mapped[str] = mapped_column(Text)
+    confidence: Mapped[float] = mapped_column(Float)
+    #: The form's label the value was found under (for people checking a low confidence).
+    label: Mapped[str | None] = mapped_column(String(500))
+
+
+class FormChildRow(Base):
+    """One child named on a form attachment, in the form's order (1 is the first child)."""
+
+    __tablename__ = "form_children"
+
+    attachment_pk: Mapped[int] = mapped_column(
+        ForeignKey("attachments.id", ondelete="CASCADE"), primary_key=True
+    )
+    ordinal: Mapped[int] = mapped_column(Integer, primary_key=True)
+    forenames: Mapped[str | None] = mapped_column(String(200))
+    surname: Mapped[str | None] = mapped_column(String(200))
+    #: YYYY-MM-DD as text (a form's date of birth has no time or zone); NULL when not a date.
+    dob: Mapped[str | None] = mapped_column(String(10))
+    gender: Mapped[str | None] = mapped_column(String(50))
+    address: Mapped[str | None] = mapped_column(Text)
+    postcode: Mapped[str | None] = mapped_column(String(16))
+
+
+class FormConcernRow(Base):
+    """One concern code a form attachment raises (the contract's codes, e.g. ``neglect``)."""
+
+    __tablename__ = "form_concerns"
+
+    attachment_pk: Mapped[int] = mapped_column(
+        ForeignKey("attachments.id", ondelete="CASCADE"), primary_key=True
+    )
+    code: Mapped[str] = mapped_column(String(32), primary_key=True, index=True)
 
 
 class CursorRow(Base):
@@ -175,3 +230,5 @@ class LockRow(Base):
 
 
 Index("ix_messages_status_next", MessageRow.status, MessageRow.next_attempt_at)
+#: Matching a child across messages and calls starts from the date of birth, then the surname.
+Index("ix_form_children_dob_surname", FormChildRow.dob, FormChildRow.surname)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from intake.errors import IntakeError
@@ -105,6 +105,8 @@ class Summary:
     folders: tuple[FolderStatus, ...]
     by_status: dict[str, int]
     raw_bytes_kept: int
+    #: Attachments by parsed kind (contract section 3); ``unparsed`` for those not parsed yet.
+    attachments_by_kind: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import random
 import subprocess
 import sys
+from email.policy import SMTP
 
 import pytest
+from sqlalchemy import func, select
 
+from intake import synthetic
 from intake.errors import LockHeld, NotFound, RawExpired
+from intake.messages import Message, parse_message
 from intake.sources.base import MessageRef, PostAction
 from intake.store.ledger import Store, sha256_hex
+from intake.store.models import Base
 from intake.store.records import Failure, Incoming
+from intake.synthetic.emails import DOCX_TYPE
+from parsers.fields import ChildRecord, FieldValue, ParsedAttachment
 
 T0 = dt.datetime(2026, 11, 20, 9, 30, tzinfo=dt.UTC)
 
@@ -186,3 +195,170 @@ def test_a_dead_lock_holder_is_taken_over_at_once(store: Store) -> None:
     me = store.acquire_lock("poll:cspoc", dt.timedelta(minutes=5))
     store.release_lock("poll:cspoc", me)
     assert store.acquire_lock("poll:cspoc", dt.timedelta(minutes=5)) == me
+
+
+# -- parsed attachments -------------------------------------------------------------------
+
+
+def message_with_two_attachments() -> Message:
+    """A real parsed message carrying a referral form and a Graded Care Profile."""
+    rng = random.Random("two-attachments")
+    referral = synthetic.make_referral(rng, concerns=["neglect"])
+    child = referral.children[0]
+    message, _ = synthetic.compose(
+        rng,
+        sender=referral.referrer,
+        sent=dt.datetime(2026, 11, 20, 10, 0),
+        subject="Referral",
+        body="Please see attached.",
+        attachments=[
+            synthetic.Attachment("RFS.docx", DOCX_TYPE, synthetic.rfs_docx(referral)),
+            synthetic.Attachment("GCP2.pdf", "application/pdf", synthetic.gcp_pdf(child)),
+        ],
+    )
+    parsed = parse_message(message.as_bytes(policy=SMTP))
+    assert len(parsed.attachments) == 2
+    return parsed
+
+
+def rfs_result(message: Message) -> ParsedAttachment:
+    part = message.attachments[0]
+    return ParsedAttachment(
+        file=part.filename,
+        sha256=part.sha256,
+        kind="rfs",
+        template="southend-rfs",
+        fields={
+            "referral_datetime": FieldValue("2026-11-20T09:40", 0.9, "Date of referral"),
+            "urgent": FieldValue(False, 1.0, "Is the child at immediate risk?"),
+            "threshold_level": FieldValue(3, 0.75),
+            "child_surname": FieldValue("Ashdown", 0.97, "Surname"),
+            "child_dob": FieldValue("2019-03-04", 0.97),
+            "phoned_to": FieldValue(None, 0.0),
+            "consent": FieldValue("unknown", 0.5),
+        },
+        children=(
+            ChildRecord("Jay", "Ashdown", "2019-03-04", "Male", "1 Sea Road, Southend", "SS1 2AB"),
+            ChildRecord(forenames="Mia", surname="Ashdown"),
+        ),
+        concerns=("neglect", "domestic_abuse"),
+        warnings=("referrer_phone: no value",),
+        pages=3,
+    )
+
+
+def gcp_result(message: Message) -> ParsedAttachment:
+    part = message.attachments[1]
+    return ParsedAttachment(
+        file=part.filename, sha256=part.sha256, kind="gcp", template="gcp2", pages=6
+    )
+
+
+def save(store: Store, pk: int, message: Message, parsed: tuple[ParsedAttachment, ...]) -> str:
+    (status,) = store.save_outcomes(
+        [(pk, message, None, parsed)], max_attempts=4, backoff=dt.timedelta(minutes=5)
+    )
+    return status
+
+
+def count_rows(store: Store, table: str) -> int:
+    with store.engine.connect() as conn:
+        query = select(func.count()).select_from(Base.metadata.tables[table])
+        return int(conn.execute(query).scalar_one())
+
+
+def test_parsed_attachments_round_trip(store: Store) -> None:
+    """GIVEN a message whose RFS gave fields of every value type, two children, concerns and a
+    warning, and whose GCP gave a kind only WHEN saved with its outcome and loaded back
+    THEN both results come back exactly as the parser gave them (a bool stays a bool, an int an
+    int, a null a null), and the summary counts attachments by kind."""
+    message = message_with_two_attachments()
+    pk = store.record_batch([incoming(b"m", 1)])[0].id
+    results = (rfs_result(message), gcp_result(message))
+    assert save(store, pk, message, results) == "checked"
+    loaded = store.parsed_attachments(pk)
+    assert loaded == list(results)
+    assert loaded[0].value("urgent") is False and loaded[0].value("threshold_level") == 3
+    assert store.parsed_by_message([pk, 999]) == {pk: list(results)}
+    assert store.summary().attachments_by_kind == {"rfs": 1, "gcp": 1}
+
+
+def test_reprocessing_replaces_the_parse_results(store: Store) -> None:
+    """GIVEN a message saved with an RFS full of fields WHEN it is saved again with the RFS now
+    read as "other" THEN only the new results remain: no field, child or concern rows are left
+    over from the first time."""
+    message = message_with_two_attachments()
+    pk = store.record_batch([incoming(b"m", 1)])[0].id
+    save(store, pk, message, (rfs_result(message), gcp_result(message)))
+    again = dataclasses.replace(rfs_result(message), kind="other", fields={}, children=())
+    again = dataclasses.replace(again, concerns=())
+    save(store, pk, message, (again, gcp_result(message)))
+    assert store.parsed_attachments(pk) == [again, gcp_result(message)]
+    assert count_rows(store, "attachments") == 2
+    for table in ("form_fields", "form_children", "form_concerns"):
+        assert count_rows(store, table) == 0, table
+
+
+def test_a_message_without_parse_results_keeps_its_attachments_unparsed(store: Store) -> None:
+    """GIVEN a message saved with no parse results (its attachments were not parsed) WHEN loaded
+    THEN it has no parsed attachments, and the summary counts its two as unparsed."""
+    message = message_with_two_attachments()
+    pk = store.record_batch([incoming(b"m", 1)])[0].id
+    save(store, pk, message, ())
+    assert store.parsed_attachments(pk) == []
+    assert store.summary().attachments_by_kind == {"unparsed": 2}
+
+
+def test_a_failed_message_keeps_what_its_attachments_gave(store: Store) -> None:
+    """GIVEN a message that failed (a part was truncated) but whose attachments were read
+    WHEN saved THEN it is failed, and its parse results are kept for a person to look at."""
+    message = message_with_two_attachments()
+    pk = store.record_batch([incoming(b"m", 1)])[0].id
+    failure = Failure.of(ValueError("truncated part 3"), transient=False)
+    results = (rfs_result(message), gcp_result(message))
+    (status,) = store.save_outcomes(
+        [(pk, message, failure, results)], max_attempts=4, backoff=dt.timedelta(minutes=5)
+    )
+    assert status == "failed"
+    assert store.parsed_attachments(pk) == list(results)
+
+
+def test_hostile_parse_results_are_stored_without_breaking_the_batch(store: Store) -> None:
+    """GIVEN parse results with NUL bytes, a lone surrogate, over-long text, a NaN confidence,
+    a repeated concern and a date of birth that is not a date WHEN saved in a batch with a good
+    message THEN the batch commits (PostgreSQL refuses NUL, and one bad value must not stop
+    others being stored), and what is stored is the cleaned value."""
+    message = message_with_two_attachments()
+    ids = [r.id for r in store.record_batch([incoming(b"a", 1), incoming(b"b", 2)])]
+    part = message.attachments[0]
+    hostile = ParsedAttachment(
+        file=part.filename,
+        sha256=part.sha256,
+        kind="rfs",
+        template="x" * 500,
+        fields={
+            "child_surname": FieldValue("Ash\x00down\udcff", float("nan")),
+            "concern_narrative": FieldValue("word " * 50_000, 1.5),
+        },
+        children=(ChildRecord(surname="S" * 1000, dob="03/04/2019", postcode="\x00" * 40),),
+        concerns=("neglect", "neglect"),
+        warnings=("odd\x00warning",),
+        pages=10**12,
+    )
+    statuses = store.save_outcomes(
+        [
+            (ids[0], message, None, (hostile, gcp_result(message))),
+            (ids[1], message, None, (rfs_result(message), gcp_result(message))),
+        ],
+        max_attempts=4,
+        backoff=dt.timedelta(minutes=5),
+    )
+    assert statuses == ["checked", "checked"]
+    stored = store.parsed_attachments(ids[0])[0]
+    assert stored.value("child_surname") == "Ashdown?"
+    assert stored.fields["child_surname"].confidence == 0.0
+    assert stored.fields["concern_narrative"].confidence == 1.0
+    assert stored.children[0].dob is None and len(stored.children[0].surname or "") == 200
+    assert stored.concerns == ("neglect",)
+    assert stored.warnings == ("oddwarning",)
+    assert store.parsed_attachments(ids[1])[0] == rfs_result(message)

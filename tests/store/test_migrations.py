@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from sqlalchemy import insert, select, text
 
 from intake.store import db
 from intake.store.models import Base
@@ -21,5 +24,49 @@ def test_upgrade_downgrade_upgrade_matches_the_models(database_url: str) -> None
         assert db.current_revision(engine) == db.head_revision()
         with engine.connect() as conn:
             assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+    finally:
+        engine.dispose()
+
+
+def test_0002_forms_keeps_existing_attachments(database_url: str) -> None:
+    """GIVEN a ledger at 0001 with a message and its attachment WHEN upgraded to 0002_forms
+    THEN the attachment is still there, not parsed yet (kind NULL), and takes form rows; WHEN
+    downgraded again THEN the form rows go and the attachment stays."""
+    engine = db.make_engine(database_url)
+    tables = Base.metadata.tables
+    now = dt.datetime(2026, 11, 29, 9, 0, tzinfo=dt.UTC)
+    try:
+        db.downgrade(engine, "0001_ledger")
+        with engine.begin() as conn:
+            conn.execute(
+                insert(tables["messages"]).values(
+                    id=1,
+                    raw_size=10,
+                    received_at=now,
+                    first_seen_at=now,
+                    updated_at=now,
+                    status="checked",
+                    attempts=0,
+                    quiet=False,
+                )
+            )
+            # Only 0001's columns: the model's table would name the ones 0002 adds.
+            conn.execute(
+                text(
+                    "INSERT INTO attachments (id, message_pk, ordinal, filename, content_type, "
+                    "size, sha256, origin, inline, derived_name) VALUES (1, 1, 1, 'RFS.docx', "
+                    "'application/pdf', 10, :sha, '', :no, :no)"
+                ),
+                {"sha": "0" * 64, "no": False},
+            )
+        db.upgrade(engine, "0002_forms")
+        with engine.begin() as conn:
+            row = conn.execute(select(tables["attachments"])).one()
+            assert (row.filename, row.kind, row.parsed_at) == ("RFS.docx", None, None)
+            conn.execute(insert(tables["form_concerns"]).values(attachment_pk=1, code="neglect"))
+        db.downgrade(engine, "0001_ledger")
+        with engine.begin() as conn:
+            assert conn.execute(text("SELECT filename FROM attachments")).scalar_one() == "RFS.docx"
+        db.upgrade(engine)
     finally:
         engine.dispose()
