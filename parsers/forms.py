@@ -887,6 +887,7 @@ class _Assembly:
         self.concern_rows: set[str] = set()
         self.warnings: list[str] = []
         self.last_field: str | None = None
+        self._better = False
 
     def run(self) -> None:
         for piece in self.walk.pieces:
@@ -995,6 +996,7 @@ class _Assembly:
         else:
             entity, certainty = label.default, 0.8
         found = _Found(piece.value, label.score * certainty, piece.label)
+        self._better = certainty >= 0.95  # a person's own section outranks a guess
         if entity == "child" and label.slot == "address_part":
             # "Address line 1", "Address line 2", "Town": one address, in order.
             person = self._child_for(piece.child_block, "")
@@ -1008,6 +1010,11 @@ class _Assembly:
             person = self._child_for(piece.child_block, label.slot)
             self._offer(person.slots, label.slot, found)
         elif entity == "referrer":
+            current = self.referrer.slots.get(label.slot)
+            if current is not None and self._better and current.confidence < found.confidence:
+                if _answered(found.raw) and _fits(label.slot, found.raw):
+                    self.referrer.slots[label.slot] = found
+                    return
             self._offer(self.referrer.slots, label.slot, found)
 
     def _child_for(self, block: int, slot: str) -> _Person:

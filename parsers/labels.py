@@ -215,7 +215,11 @@ def meaning(label: str) -> Label:
     return Label(entity=entity)
 
 
-_FILLER = {"of", "the", "a", "from", "by", "name", "full", "1", "2", "3", "4"}
+_FILLER = {
+    "of", "the", "a", "from", "by", "name", "full", "1", "2", "3", "4", "alert", "referral",
+    "form", "request", "notification", "concern", "report", "this", "clinician", "officer",
+    "professional", "practitioner", "worker", "person", "staff", "member", "nurse", "doctor",
+}  # fmt: skip
 
 
 def _without(words: Tokens, terms: tuple[Tokens, ...]) -> Tokens:
