@@ -1011,10 +1011,16 @@ class _Assembly:
             self._offer(person.slots, label.slot, found)
         elif entity == "referrer":
             current = self.referrer.slots.get(label.slot)
-            if current is not None and self._better and current.confidence < found.confidence:
-                if _answered(found.raw) and _fits(label.slot, found.raw):
-                    self.referrer.slots[label.slot] = found
-                    return
+            outranks = (
+                current is not None
+                and self._better
+                and current.confidence < found.confidence
+                and _answered(found.raw)
+                and _fits(label.slot, found.raw)
+            )
+            if outranks:
+                self.referrer.slots[label.slot] = found
+                return
             self._offer(self.referrer.slots, label.slot, found)
 
     def _child_for(self, block: int, slot: str) -> _Person:
