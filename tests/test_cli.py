@@ -12,6 +12,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -314,3 +315,33 @@ def test_parse_refuses_a_file_larger_than_any_message(tmp_path: Path) -> None:
     (line,) = [json.loads(text) for text in result.stdout.splitlines()]
     assert line["kind"] == "unreadable" and line["warnings"][0].startswith("too large")
     assert line["sha256"] == hashlib.sha256(big.read_bytes()).hexdigest()
+
+
+def test_parse_json_reads_the_whole_golden_corpus_as_expected() -> None:
+    """GIVEN every file of the golden corpora (referral forms of ten templates, and attachments
+    of every kind)
+    WHEN `intake parse --json` reads them all in one command, in the sandbox as the daemon does
+    THEN every line is valid against the contract's schema, in the order given, and gives each
+    file's expected kind and, for forms, exactly its expected fields, children and concerns."""
+    data = Path(__file__).parent / "data"
+    expected: dict[Path, dict[str, Any]] = {}
+    for root in (data / "forms", data / "attachments"):
+        for found in sorted(root.rglob("*.expected.json")):
+            stem = found.name[: -len(".expected.json")]
+            (path,) = [p for p in found.parent.glob(f"{stem}.*") if p != found]
+            expected[path] = json.loads(found.read_text("utf-8"))
+    result = invoke(["parse", "--json", *map(str, expected)])
+    assert result.exit_code == 0, result.output
+    schema = json.loads((SCHEMAS / "parse.schema.json").read_text(encoding="utf-8"))
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["file"] for line in lines] == [path.name for path in expected]
+    for line, (path, want) in zip(lines, expected.items(), strict=True):
+        jsonschema.validate(line, schema)
+        assert line["kind"] == want["kind"], path
+        if "fields" in want:
+            got = {name: item["value"] for name, item in line["fields"].items()}
+            extra = {n: v for n, v in got.items() if v is not None and n not in want["fields"]}
+            assert {n: got.get(n) for n in want["fields"]} == want["fields"], path
+            assert not extra, path
+            assert line["children"] == want["children"], path
+            assert sorted(line["concerns"]) == sorted(want["concerns"]), path
