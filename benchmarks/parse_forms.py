@@ -25,7 +25,7 @@ from collections.abc import Callable
 
 from benchmarks._common import environment, spread, write_results
 
-LONG_PARAGRAPHS = 9
+LONG_PARAGRAPHS = 5
 
 
 def _forms(count: int) -> list[tuple[str, bytes, bytes]]:
@@ -35,13 +35,13 @@ def _forms(count: int) -> list[tuple[str, bytes, bytes]]:
 
     out = []
     for seed in range(count):
-        referral = make_referral(1000 + seed)
+        referral = make_referral(1000 + seed, n_children=4)
         # Real referrals run to several pages: the narrative, strengths and actions are long.
         referral = dataclasses.replace(
             referral,
             concern_narrative=" ".join([referral.concern_narrative] * LONG_PARAGRAPHS),
-            strengths=" ".join([referral.strengths or "Engages with the school."] * 4),
-            actions_taken=" ".join([referral.actions_taken or "Advice given."] * 4),
+            strengths=" ".join([referral.strengths or "Engages with the school."] * 8),
+            actions_taken=" ".join([referral.actions_taken or "Advice given."] * 8),
         )
         layout = LAYOUTS[seed % len(LAYOUTS)]
         out.append((f"{layout}-{seed}", rfs_docx(referral, layout), rfs_pdf(referral, layout)))

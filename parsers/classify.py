@@ -73,6 +73,7 @@ _FEATURES = ("grade_scale", "form_rows")
 
 _APOSTROPHES = re.compile(r"['’‘`´]")
 _NON_WORD = re.compile(r"[\W_]+")
+_DIGIT = re.compile(r"\d")
 _LETTER_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
 # A numbering in front of a label: "2.", "2.3", "Area 1:", "Section F", "A:", "(iv)".
 _NUMBERING = re.compile(
@@ -82,15 +83,32 @@ _NUMBERING = re.compile(
 _SENTENCE_END = re.compile(r"[.?!]\s*$")
 
 
+_COMMON_UNICODE = str.maketrans(
+    {"’": "'", "‘": "'", "´": "'"} | {c: " " for c in "☒☐“”–—…•·\u00a0\u2022\u2013\u2014"}
+)
+#: ASCII punctuation to spaces (apostrophes are dropped first): the common case, without regex.
+_ASCII_PUNCTUATION = str.maketrans(
+    {c: " " for c in map(chr, range(128)) if not c.isalnum() and c not in "'`"} | {"_": " "}
+)
+
+
 def normalise(text: str) -> str:
     """Lower case, ``&`` → ``and``, apostrophes dropped, other punctuation → space, letters and
     digits split (``GCP2`` → ``gcp 2``), accents dropped, spaces collapsed; one line."""
     if not text.isascii():
+        text = text.translate(_COMMON_UNICODE)  # most forms' only non-ASCII: boxes, dashes, quotes
+    if text.isascii():
+        text = text.lower().replace("&", " and ")
+        if "'" in text or "`" in text:
+            text = _APOSTROPHES.sub("", text)
+        text = text.translate(_ASCII_PUNCTUATION)
+    else:
         text = unicodedata.normalize("NFKD", text)
         text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.casefold()
-    text = _APOSTROPHES.sub("", text.replace("&", " and "))
-    text = _LETTER_DIGIT.sub(" ", _NON_WORD.sub(" ", text))
+        text = _APOSTROPHES.sub("", text.casefold().replace("&", " and "))
+        text = _NON_WORD.sub(" ", text)
+    if _DIGIT.search(text):
+        text = _LETTER_DIGIT.sub(" ", text)
     return " ".join(text.split())
 
 

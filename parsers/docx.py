@@ -66,6 +66,7 @@ ALTERNATE, CHOICE = f"{{{_MC}}}AlternateContent", f"{{{_MC}}}Choice"
 W_VAL = _q("val")
 _OFF = {"0", "false", "off", "none"}
 _HEADING_STYLE = re.compile(r"^(?:heading|kop|titre|berschrift)\s*(\d)$", re.IGNORECASE)
+_HIDING = frozenset((_q("strike"), _q("dstrike"), _q("vanish")))
 _SKIP_IN_RUN = {_q("instrText"), _q("delText"), _q("footnoteReference"), _q("commentReference")}
 W_B = _q("b")
 W_BODY = _q("body")
@@ -121,7 +122,8 @@ W_V_MERGE = _q("vMerge")
 
 def read(data: bytes, limits: ReadLimits, *, filename: str = "") -> Layout:
     """Read a DOCX; raises :class:`Unreadable` for anything that is not a sound Word file."""
-    package = archive.check_zip(data, limits)
+    # Only the few parts read below are inflated, each bounded by its checked declared size.
+    package = archive.check_zip(data, limits, verify=False)
     main = _main_part(package)
     body_root = archive.safe_xml(archive.read_member(package, main))
     body = body_root.find(W_BODY)
@@ -291,13 +293,17 @@ class _Walker:
             self._inline(content, out, state)
 
     def _run(self, r: etree._Element, out: list[str], state: _RunState) -> None:
-        props = r.find(W_R_PR)
-        struck = props is not None and (
-            _on(props.find(W_STRIKE)) or _on(props.find(W_DSTRIKE)) or _on(props.find(W_VANISH))
-        )
-        bold = props is not None and _on(props.find(W_B))
+        struck = bold = False
         for child in r:
             tag = child.tag
+            if tag == W_R_PR:  # comes first: strike, double strike, hidden, bold
+                for prop in child:
+                    kind = prop.tag
+                    if kind in _HIDING and _on(prop):
+                        struck = True
+                    elif kind == W_B and _on(prop):
+                        bold = True
+                continue
             if tag == FLD_CHAR:
                 self._field_char(child, out, state)
                 continue

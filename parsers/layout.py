@@ -104,6 +104,8 @@ def clean_line(text: str) -> str:
 
 def clean_text(text: str) -> str:
     """Several lines cleaned one by one; empty lines dropped (a placeholder may wrap lines)."""
+    if "\n" not in text and "\r" not in text:
+        return clean_line(text)
     text = strip_placeholders(text.replace("\r", "\n"))
     lines = (clean_line(line) for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
