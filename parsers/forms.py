@@ -16,6 +16,7 @@ knows any particular template: it reads labels by meaning and layouts by shape.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -179,7 +180,7 @@ class _Walk:
                 return
         if heading and self.pending_from_heading:
             self.flush()  # a bold line under a heading is another label, not the answer
-        if self._continues_answer(text):
+        if self._continues_answer(text) or self._opens_answer(text):
             self.pending_lines.append(text)
             return
         if heading and _QUESTION_PAIR.match(text) and ":" not in text:
@@ -188,7 +189,7 @@ class _Walk:
             self.flush()
             self.pending, self.pending_from_heading = text, False
             return
-        if self._inline_pairs(text):
+        if self._inline_pairs(text, heading=heading):
             return
         if values.has_boxes(text):
             before, boxes = _split_at_boxes(text)
@@ -210,6 +211,16 @@ class _Walk:
             self.pending_lines.append(text)
             if not _long_field(self.pending):
                 self.flush()
+
+    def _opens_answer(self, text: str) -> bool:
+        """The first line under a long question is its answer when it reads as prose."""
+        if self.pending is None or self.pending_lines or not _long_field(self.pending):
+            return False
+        if not meaning(self.pending).known or _strong_text_label(text) or values.has_boxes(text):
+            return False
+        if _split_pairs(text):
+            return False
+        return len(text.split()) > 10 and not _label_like_text(text)
 
     def _continues_answer(self, text: str) -> bool:
         """A line inside a long answer: only a clear new label or question ends the answer."""
@@ -234,8 +245,9 @@ class _Walk:
         finished = self.pending_lines[-1].rstrip().endswith((".", "!", "?"))
         return not (finished and label[:1].isupper() and len(label.split()) <= 5)
 
-    def _inline_pairs(self, text: str) -> bool:
-        pairs = _split_pairs(text)
+    def _inline_pairs(self, text: str, *, heading: bool = False) -> bool:
+        # A bold line is never split at a dash or a wide gap: it is a heading or a label.
+        pairs = _split_pairs(text, loose=not heading)
         if not pairs:
             return False
         self.flush()
@@ -287,6 +299,7 @@ class _Walk:
             self.in_table = outer
 
     def _table(self, table: Table) -> None:
+        table = _without_blanket_emphasis(table)
         if self._option_columns(table) or self._child_columns(table):
             return
         side = _side_headings(table)
@@ -414,16 +427,19 @@ class _Walk:
         header = [c for c in rows[index] if c.text]
         if len(header) < 2 or index + 1 >= len(rows):
             return None
-        if any(values.has_boxes(c.text) or _split_pairs(c.text) for c in header):
-            return None
+        if any(
+            values.has_boxes(c.text) or _split_pairs(c.text) or _ANSWER_WORD.match(c.text)
+            for c in header
+        ):
+            return None  # a header names columns; it does not answer anything
         following = [c for c in rows[index + 1] if c.text]
         if not following or len(rows[index + 1]) != len(rows[index]):
             return None
         if all(c.emphasised for c in header) and not any(c.emphasised for c in following):
-            return [c.text for c in rows[index]]
+            return [c.text.replace("\n", " ") for c in rows[index]]
         if any(c.emphasised for c in following):
             return None
-        known = sum(meaning(c.text).known or _strong_label(c) for c in header)
+        known = sum(meaning(c.text.replace("\n", " ")).known or _strong_label(c) for c in header)
         if known < max(2, -(-3 * len(header) // 5)) or not all(
             _header_like(c.text) for c in header
         ):
@@ -433,7 +449,7 @@ class _Walk:
         # A label|value|label|value row has labels every other cell: not a header.
         if _row_alternates(rows[index]):
             return None
-        return [c.text for c in rows[index]]
+        return [c.text.replace("\n", " ") for c in rows[index]]
 
     def grid(self, rows: list[list[Cell]], index: int, header: list[str]) -> int:
         width = len(header)
@@ -592,6 +608,12 @@ def _coalesce(blocks: Iterable[Block]) -> list[Block]:
     for block in blocks:
         if isinstance(block, Paragraph) and block.heading < 2 and _BOILERPLATE.search(block.text):
             continue  # page furniture between two halves of a table
+        if (
+            isinstance(block, Table)
+            and len(block.rows) == 1
+            and any(_BOILERPLATE.search(c.text) for c in block.rows[0] if c.text)
+        ):
+            continue  # a running page header drawn as a table
         if isinstance(block, Paragraph) and _RULE_LINE.match(block.text):
             previous = out[-1] if out else None
             if isinstance(previous, Paragraph) and previous.heading == 0:
@@ -622,6 +644,9 @@ _CHILD_COLUMN = re.compile(
     r"^\s*(?:child|young person|yp|sibling|baby)\s*(?:no\.?\s*)?\d\s*$"
     r"|^\s*(?:first|second|third|fourth)\s+(?:child|young person)\s*$",
     re.I,
+)
+_ANSWER_WORD = re.compile(
+    r"^\s*(?:yes|no|y|n|unknown|not known|don'?t know|n/?a|none|true|false)\s*[.!]?\s*$", re.I
 )
 _MARK_HEADER = re.compile(r"^(?:yes|no|y|n|n/?a|unknown|not known|don'?t know|unsure)$", re.I)
 _MARKS = {"x", "☒", "✓", "✔", "yes", "y", "*", "•"}
@@ -703,7 +728,7 @@ def _row_alternates(row: list[Cell]) -> bool:
 
 def _header_like(text: str) -> bool:
     """Short enough, and without the digits and @ of an answer, to be a column heading."""
-    return "\n" not in text and len(text) <= 80 and not re.search(r"\d{2}|@", text)
+    return text.count("\n") <= 2 and len(text) <= 80 and not re.search(r"\d{2}|@", text)
 
 
 def _is_person_grid(header: list[str], section: str | None) -> bool:
@@ -749,6 +774,16 @@ def _label_like_text(text: str) -> bool:
     return meaning(text).known or tokens(text) in _BARE_LABELS
 
 
+def _without_blanket_emphasis(table: Table) -> Table:
+    """A table shaded or bold all over says nothing by its emphasis: read it as plain."""
+    filled = [c for row in table.rows for c in row if c.text]
+    if len(filled) < 4 or not all(c.emphasised for c in filled):
+        return table
+    return Table(
+        tuple(tuple(dataclasses.replace(c, emphasised=False) for c in row) for row in table.rows)
+    )
+
+
 def _side_headings(table: Table) -> bool:
     """The first column holds section titles merged down the rows beside their fields."""
     rows = [row for row in table.rows if row]
@@ -774,7 +809,7 @@ _LOOSE_PAIR = re.compile(r"^(?P<label>[^:\t]{1,90}?)(?P<sep>\s-\s|\s{3,})\s*(?P<
 _QUESTION_PAIR = re.compile(r"^(?P<label>[^?:\t]{3,200}\?)\s*(?P<value>\S.*)$")
 
 
-def _split_pairs(text: str) -> list[tuple[str, str]]:
+def _split_pairs(text: str, *, loose: bool = True) -> list[tuple[str, str]]:
     """``Label: value``, ``Question? answer`` and ``Label<tab>value``; several in one line
     when the later labels are known ones."""
     text = text.strip()
@@ -790,10 +825,12 @@ def _split_pairs(text: str) -> list[tuple[str, str]]:
         question = None  # "Phoned? If so who and when: …" is labelled up to the colon
     if question and _label_like_text(question["label"]) and not values.has_boxes(question["label"]):
         return [(question["label"], question["value"].strip())]
-    match = _PAIR.match(text) or _LOOSE_PAIR.match(text)
+    match = _PAIR.match(text) or (_LOOSE_PAIR.match(text) if loose else None)
     if not match:
         return []
     label, rest = match["label"].strip(), match["value"].strip()
+    if label[-1:].isdigit() and text[match.end("sep") : match.end("sep") + 1].isdigit():
+        return []  # "…at 23:40": a time, not a label
     loose = match["sep"].strip(" ") in ("-", "")
     if loose and (not meaning(label).known or len(label.split()) > 4):
         return []  # "Title - subtitle", or words far apart: only for short labels we know
