@@ -216,6 +216,9 @@ class _Walk:
         """The first line under a long question is its answer when it reads as prose."""
         if self.pending is None or self.pending_lines or not _long_field(self.pending):
             return False
+        if _GUIDANCE.search(text):
+            return True  # guidance printed under the question: skipped, the answer follows
+
         if not meaning(self.pending).known or _strong_text_label(text) or values.has_boxes(text):
             return False
         if _split_pairs(text):
@@ -226,6 +229,8 @@ class _Walk:
         """A line inside a long answer: only a clear new label or question ends the answer."""
         if self.pending is None or not self.pending_lines or not _long_field(self.pending):
             return False
+        if len(self.pending_lines) == 1 and _GUIDANCE.search(self.pending_lines[0]):
+            self.pending_lines.clear()  # the line before was guidance, not the answer
         if _BOILERPLATE.search(text):
             self.flush()  # a page footer or marking ends the answer on this page
             return True
@@ -645,6 +650,9 @@ _CHILD_COLUMN = re.compile(
     r"|^\s*(?:first|second|third|fourth)\s+(?:child|young person)\s*$",
     re.I,
 )
+_NOT_APPLICABLE = re.compile(
+    r"^\s*(?:n/?a|not applicable|none|none known|nil|-+|—)\s*\.?\s*$", re.I
+)
 _ANSWER_WORD = re.compile(
     r"^\s*(?:yes|no|y|n|unknown|not known|don'?t know|n/?a|none|true|false)\s*[.!]?\s*$", re.I
 )
@@ -831,6 +839,8 @@ def _split_pairs(text: str, *, loose: bool = True) -> list[tuple[str, str]]:
     label, rest = match["label"].strip(), match["value"].strip()
     if label[-1:].isdigit() and text[match.end("sep") : match.end("sep") + 1].isdigit():
         return []  # "…at 23:40": a time, not a label
+    if label.split(" ", 1)[0].lower() in _SENTENCE_STARTS:
+        return []  # "There is neglect: …" is a sentence, not a label
     loose = match["sep"].strip(" ") in ("-", "")
     if loose and (not meaning(label).known or len(label.split()) > 4):
         return []  # "Title - subtitle", or words far apart: only for short labels we know
@@ -1080,8 +1090,13 @@ class _Assembly:
         # A grid of people outside the parents' and others' sections lists the children.
         lists_people = bool(slots & {"name", "forenames", "surname"}) and "dob" in slots
         loose = record.section not in {"carer", "other"} and lists_people
-        if "child" in explicit or (
-            (record.section == "child" or loose) and not explicit - {"child"}
+        subject = _subject_answer(record)
+        if subject is False:
+            return  # a household member the referral is not about
+        if (
+            subject is True
+            or "child" in explicit
+            or ((record.section == "child" or loose) and not explicit - {"child"})
         ):
             person = _Person()
             for label, header, value in labels:
@@ -1092,6 +1107,33 @@ class _Assembly:
                     )
             if any(_answered(f.raw) for f in person.slots.values()):
                 self.children.append(person)
+
+
+#: Printed guidance under a question ("Include dates and, where possible, the child's words.").
+_GUIDANCE = re.compile(
+    r"^(?:please\s+(?:describe|give|include|explain|state|provide|tell)|include\b|describe\b|"
+    r"tell us\b|give details\b)|\bwhere possible\b|\binclude dates\b|\bin your own words\b",
+    re.I,
+)
+#: Words that open a sentence, never a label.
+_SENTENCE_STARTS = {
+    "we", "i", "she", "he", "they", "it", "there", "this", "that", "his", "her", "their",
+    "our", "my", "these", "those", "mum", "dad", "when", "after", "before",
+}  # fmt: skip
+_SUBJECT_COLUMN = re.compile(
+    r"\b(?:subject of (?:the |this )?referral|referred|focus of (?:the |this )?referral|"
+    r"is this child the subject|subject child)\b",
+    re.I,
+)
+
+
+def _subject_answer(record: _Record) -> bool | None:
+    """The row's answer in a "Subject of referral? (Y/N)" column, if the grid has one."""
+    for header, value in record.cells:
+        if _SUBJECT_COLUMN.search(header):
+            answer = values.boolean(value)
+            return None if answer is None else bool(answer.value)
+    return None
 
 
 _SHAPE_CHECKS = {
@@ -1186,7 +1228,11 @@ def _typed(name: str, found: _Found, warnings: list[str]) -> FieldValue:
         read = values.postcode(raw)
     else:
         chosen = values.ticked(text) if values.has_boxes(text) else []
-        read = values.Read(", ".join(chosen) if chosen else _strip_boxes(text), 0.95)
+        plain = (", ".join(chosen) if chosen else _strip_boxes(text)).rstrip(" ,;:")
+        if _NOT_APPLICABLE.match(plain):
+            warnings.append(f"{name}: no value")
+            return FieldValue(None, round(found.confidence * 0.9, 2), found.label)
+        read = values.Read(plain, 0.95)
     if read is None:
         warnings.append(f"{name}: unreadable value")
         return FieldValue(None, round(found.confidence * 0.5, 2), found.label)

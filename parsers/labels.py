@@ -79,10 +79,13 @@ class _Rule:
     #: exploitation / county lines" is not); 0 for no limit.
     max_words: int = 0
 
-    def matches(self, words: Tokens) -> bool:
+    def matches(self, words: Tokens, whole: Tokens = ()) -> bool:
+        """All groups found in ``words``; no excluded term in ``whole`` (default ``words``)."""
         if self.max_words and len(words) > self.max_words:
             return False
-        return all(has_any(words, group) for group in self.all) and not has_any(words, self.none)
+        if not all(has_any(words, group) for group in self.all):
+            return False
+        return not has_any(whole or words, self.none)
 
 
 @dataclass(frozen=True)
@@ -194,18 +197,26 @@ def meaning(label: str) -> Label:
     if not words or len(words) > 40:
         return UNKNOWN
     t = table()
-    outside = tokens(re.sub(r"\(.*?\)", " ", text))
+    outside = tokens(re.sub(r"\(.*?\)|\(.*$", " ", text))
     entity = _entity(outside, t)
-    for rule in t.fields:
-        if rule.matches(words):
-            return Label(field=rule.name, entity=entity, score=_score(words, rule))
-    short_question = _QUESTION.match(" ".join(words)) is not None and len(words) > 5
-    if len(words) <= 9 and not short_question:
-        for rule in t.slots:
-            if rule.matches(words):
-                return Label(
-                    slot=rule.name, entity=entity, default=rule.default, score=_score(words, rule)
-                )
+    # A bracketed note ("Full name (give any other names used)") may mislead: the words outside
+    # the brackets are tried first, then the whole label.
+    for candidate in dict.fromkeys((outside, words)):
+        if not candidate:
+            continue
+        for rule in t.fields:
+            if rule.matches(candidate, words):
+                return Label(field=rule.name, entity=entity, score=_score(candidate, rule))
+        short_question = _QUESTION.match(" ".join(candidate)) is not None and len(candidate) > 5
+        if len(candidate) <= 9 and not short_question:
+            for rule in t.slots:
+                if rule.matches(candidate, candidate):
+                    return Label(
+                        slot=rule.name,
+                        entity=entity,
+                        default=rule.default,
+                        score=_score(candidate, rule),
+                    )
     if entity in ("referrer", "child") and len(words) <= 5 and not label.rstrip().endswith("?"):
         # A label that only names the person ("Referrer", "Request for service from",
         # "Young person") is asking for their name.
@@ -219,6 +230,7 @@ _FILLER = {
     "of", "the", "a", "from", "by", "name", "full", "1", "2", "3", "4", "alert", "referral",
     "form", "request", "notification", "concern", "report", "this", "clinician", "officer",
     "professional", "practitioner", "worker", "person", "staff", "member", "nurse", "doctor",
+    "gp", "or", "and",
 }  # fmt: skip
 
 
