@@ -201,11 +201,15 @@ def meaning(label: str) -> Label:
     entity = _entity(outside, t)
     # A bracketed note ("Full name (give any other names used)") may mislead: the words outside
     # the brackets are tried first, then the whole label.
-    for candidate in dict.fromkeys((outside, words)):
+    # A question with guidance after it ("…at risk? If yes, telephone us first.") means the
+    # question.
+    question, mark, after = text.partition("?")
+    first = tokens(re.sub(r"\(.*?\)", " ", question)) if mark and after.strip() else ()
+    for candidate in dict.fromkeys((first, outside, words)):
         if not candidate:
             continue
         for rule in t.fields:
-            if rule.matches(candidate, words):
+            if rule.matches(candidate, first or words):
                 return Label(field=rule.name, entity=entity, score=_score(candidate, rule))
         short_question = _QUESTION.match(" ".join(candidate)) is not None and len(candidate) > 5
         if len(candidate) <= 9 and not short_question:
