@@ -829,6 +829,8 @@ def _split_pairs(text: str, *, loose: bool = True) -> list[tuple[str, str]]:
             found[-1] = (label, f"{value}\n{rest}" if value else rest)
         return found
     question = _QUESTION_PAIR.match(text)
+    if question and re.fullmatch(r"\s*\([^)]*\)\s*", question["value"]):
+        question = None  # "Subject of referral? (Y/N)": the bracket is part of the label
     if question and re.match(r"^[^\d:]*[A-Za-z][^\d:]*:", question["value"]):
         question = None  # "Phoned? If so who and when: …" is labelled up to the colon
     if question and _label_like_text(question["label"]) and not values.has_boxes(question["label"]):
