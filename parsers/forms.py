@@ -560,8 +560,8 @@ class _Walk:
 
 #: Page furniture: "Page 2 of 5", a protective marking on its own line.
 _BOILERPLATE = re.compile(
-    r"\bpage \d+(?: of \d+)?\s*$|^\s*(?:official(?:[- ]sensitive)?|restricted|confidential|"
-    r"protect)(?: when complete)?\s*$",
+    r"\bpage \d+(?: of \d+)?\s*$|^\s*(?:official(?:\s*[-–]?\s*sensitive)?|restricted|"
+    r"confidential|protect)(?:\s*[:-]\s*\w+)?(?: when complete(?:d)?)?\s*$",
     re.IGNORECASE,
 )
 
