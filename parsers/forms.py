@@ -107,6 +107,9 @@ class _Walk:
     pending_in_table: bool = False
     #: Headings seen (for the attachments section's free-text claims).
     attachment_text: list[str] = field(default_factory=list)
+    #: A long answer that ended a table: prose straight after the table may continue it (a
+    #: printed cell that ran over the page).
+    tail: _Piece | None = None
 
     # --- blocks -------------------------------------------------------------------------------
 
@@ -137,6 +140,7 @@ class _Walk:
 
     def set_section(self, kind: str, heading: str) -> None:
         self.flush()
+        self.tail = None
         if kind == "child":
             number = _CHILD_NUMBER.search(heading)
             another = number or self.section == "child" or self._child_started()
@@ -180,6 +184,8 @@ class _Walk:
                 return
         if heading and self.pending_from_heading:
             self.flush()  # a bold line under a heading is another label, not the answer
+        if self._continues_tail(text, heading=heading):
+            return
         if self._continues_answer(text) or self._opens_answer(text):
             self.pending_lines.append(text)
             return
@@ -211,6 +217,16 @@ class _Walk:
             self.pending_lines.append(text)
             if not _long_field(self.pending):
                 self.flush()
+
+    def _continues_tail(self, text: str, *, heading: bool) -> bool:
+        tail = self.tail
+        if tail is None or self.pending is not None or heading or self.in_table:
+            return False
+        if _split_pairs(text) or _label_like_text(text) or values.has_boxes(text):
+            self.tail = None
+            return False
+        tail.value = f"{tail.value}\n{text}"
+        return True
 
     def _opens_answer(self, text: str) -> bool:
         """The first line under a long question is its answer when it reads as prose."""
@@ -289,6 +305,7 @@ class _Walk:
             self.ticks.append(_Tick(_label_text(label), "☒" in value, self.section))
             return
         self.pieces.append(_Piece(label, value, self.section, self.child_block))
+        self.tail = self.pieces[-1] if self.in_table and _long_field(label) else None
 
     def tick_list(self, text: str, context: str = "") -> None:
         for option, on in values.options(text):
@@ -992,6 +1009,13 @@ class _Assembly:
             if self.extra_time is None and piece.value.strip():
                 self.extra_time = _Found(piece.value, 0.8, piece.label)
             return
+        if _CATEGORY_LABEL.search(piece.label) and not values.has_boxes(piece.value):
+            # "Category of concern: Neglect, emotional abuse" written out.
+            for part in re.split(r"[,;/\n]|\band\b", piece.value):
+                found = concern_of_option(part)
+                if found is not None:
+                    self.concern_rows.add(found)
+            return
         code = concern_of_option(piece.label)
         if code is not None and len(words) <= 6:
             answer = values.boolean(piece.value)
@@ -1122,6 +1146,9 @@ _SENTENCE_STARTS = {
     "we", "i", "she", "he", "they", "it", "there", "this", "that", "his", "her", "their",
     "our", "my", "these", "those", "mum", "dad", "when", "after", "before",
 }  # fmt: skip
+_CATEGORY_LABEL = re.compile(
+    r"\b(?:categor(?:y|ies)|types?|areas?|kinds?)\s+of\s+(?:concern|abuse|harm|need)s?\b", re.I
+)
 _SUBJECT_COLUMN = re.compile(
     r"\b(?:subject of (?:the |this )?referral|referred|focus of (?:the |this )?referral|"
     r"is this child the subject|subject child)\b",
