@@ -51,6 +51,7 @@ from intake.synthetic.people import (
 )
 from intake.synthetic.referrals import make_referral
 from intake.synthetic.render import CHOOSE, FICTION_NOTICE, PLACEHOLDER, fixed_zip
+from parsers.fields import CHILD_KEYS, FIELD_NAMES
 
 Rendering = Literal["docx", "pdf-ruled", "pdf-plain"]
 #: File suffix of each rendering.
@@ -60,33 +61,7 @@ TICKED = "☒"
 UNTICKED = "☐"
 
 #: Contract §3 field names, in the contract's order.
-FIELD_ORDER: tuple[str, ...] = (
-    "referral_datetime",
-    "urgent",
-    "phoned",
-    "phoned_at",
-    "phoned_to",
-    "threshold_level",
-    "referrer_name",
-    "referrer_role",
-    "referrer_agency",
-    "referrer_phone",
-    "referrer_email",
-    "child_forenames",
-    "child_surname",
-    "child_dob",
-    "child_gender",
-    "child_address",
-    "child_postcode",
-    "parents_aware",
-    "consent",
-    "consent_refused_reason",
-    "dsl_consulted",
-    "known_to_csc",
-    "concern_narrative",
-    "gcp_attached_claimed",
-)
-CHILD_KEYS: tuple[str, ...] = ("forenames", "surname", "dob", "gender", "address", "postcode")
+FIELD_ORDER: tuple[str, ...] = FIELD_NAMES  # the contract's names, declared once
 
 
 # --- document model -------------------------------------------------------------------------------

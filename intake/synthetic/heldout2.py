@@ -60,6 +60,7 @@ from intake.synthetic.people import (
     make_referrer,
 )
 from intake.synthetic.render import FICTION_NOTICE, fixed_zip
+from parsers.fields import FIELD_NAMES
 
 TICKED = "☒"
 UNTICKED = "☐"
@@ -69,32 +70,7 @@ PLACEHOLDER = "Click here to enter text."
 CHOOSE = "Choose an item."
 
 #: Contract §3 field names, in contract order.
-FIELD_ORDER: tuple[str, ...] = (
-    "referral_datetime",
-    "urgent",
-    "phoned",
-    "phoned_at",
-    "phoned_to",
-    "threshold_level",
-    "referrer_name",
-    "referrer_role",
-    "referrer_agency",
-    "referrer_phone",
-    "referrer_email",
-    "child_forenames",
-    "child_surname",
-    "child_dob",
-    "child_gender",
-    "child_address",
-    "child_postcode",
-    "parents_aware",
-    "consent",
-    "consent_refused_reason",
-    "dsl_consulted",
-    "known_to_csc",
-    "concern_narrative",
-    "gcp_attached_claimed",
-)
+FIELD_ORDER: tuple[str, ...] = FIELD_NAMES  # the contract's names, declared once
 _ALL = frozenset(FIELD_ORDER)
 
 

@@ -56,34 +56,10 @@ from intake.synthetic.people import (
     rng_for,
 )
 from intake.synthetic.render import FICTION_NOTICE, fixed_zip
+from parsers.fields import FIELD_NAMES
 
 #: Contract §3 field names, in the contract's order.
-FIELD_NAMES: tuple[str, ...] = (
-    "referral_datetime",
-    "urgent",
-    "phoned",
-    "phoned_at",
-    "phoned_to",
-    "threshold_level",
-    "referrer_name",
-    "referrer_role",
-    "referrer_agency",
-    "referrer_phone",
-    "referrer_email",
-    "child_forenames",
-    "child_surname",
-    "child_dob",
-    "child_gender",
-    "child_address",
-    "child_postcode",
-    "parents_aware",
-    "consent",
-    "consent_refused_reason",
-    "dsl_consulted",
-    "known_to_csc",
-    "concern_narrative",
-    "gcp_attached_claimed",
-)
+FIELD_NAMES: tuple[str, ...] = FIELD_NAMES  # the contract's names, declared once
 
 TICKED = "☒"
 UNTICKED = "☐"

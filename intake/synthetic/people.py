@@ -13,28 +13,10 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
+from parsers.fields import CONCERN_CODES as _CONTRACT_CONCERNS
+
 #: The concern codes a referral form can tick, in the order the forms list them.
-CONCERN_CODES: tuple[str, ...] = (
-    "neglect",
-    "physical_abuse",
-    "emotional_abuse",
-    "sexual_abuse",
-    "domestic_abuse",
-    "cse",
-    "cce",
-    "hsb",
-    "fgm",
-    "forced_marriage",
-    "honour_based_abuse",
-    "radicalisation",
-    "missing",
-    "mental_health",
-    "self_harm",
-    "substance_misuse",
-    "online_harm",
-    "trafficking",
-    "other",
-)
+CONCERN_CODES: tuple[str, ...] = _CONTRACT_CONCERNS
 
 #: How each concern code is worded on a form's tick-box list.
 CONCERN_LABELS: dict[str, str] = {

@@ -44,6 +44,7 @@ from typing import Any, Literal
 from intake.synthetic import render, wordml
 from intake.synthetic.people import PERSONAL_DOMAIN, Child, Referral
 from intake.synthetic.render import PLACEHOLDER
+from parsers.fields import FIELD_NAMES
 
 # --- the form model -----------------------------------------------------------------------------
 
@@ -165,32 +166,7 @@ class Form:
         return [text for text in out if text]
 
 
-ALL_FIELDS: tuple[str, ...] = (
-    "referral_datetime",
-    "urgent",
-    "phoned",
-    "phoned_at",
-    "phoned_to",
-    "threshold_level",
-    "referrer_name",
-    "referrer_role",
-    "referrer_agency",
-    "referrer_phone",
-    "referrer_email",
-    "child_forenames",
-    "child_surname",
-    "child_dob",
-    "child_gender",
-    "child_address",
-    "child_postcode",
-    "parents_aware",
-    "consent",
-    "consent_refused_reason",
-    "dsl_consulted",
-    "known_to_csc",
-    "concern_narrative",
-    "gcp_attached_claimed",
-)
+ALL_FIELDS: tuple[str, ...] = FIELD_NAMES  # the contract's names, declared once
 _CHILD = frozenset(f for f in ALL_FIELDS if f.startswith("child_"))
 _REFERRER = frozenset(f for f in ALL_FIELDS if f.startswith("referrer_"))
 _PHONE = frozenset({"phoned", "phoned_at", "phoned_to"})
