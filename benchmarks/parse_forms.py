@@ -40,8 +40,8 @@ def _forms(count: int) -> list[tuple[str, bytes, bytes]]:
         referral = dataclasses.replace(
             referral,
             concern_narrative=" ".join([referral.concern_narrative] * LONG_PARAGRAPHS),
-            strengths=" ".join([referral.strengths or "Engages with the school."] * 8),
-            actions_taken=" ".join([referral.actions_taken or "Advice given."] * 8),
+            strengths=" ".join([referral.strengths or "Engages with the school."] * 16),
+            actions_taken=" ".join([referral.actions_taken or "Advice given."] * 16),
         )
         layout = LAYOUTS[seed % len(LAYOUTS)]
         out.append((f"{layout}-{seed}", rfs_docx(referral, layout), rfs_pdf(referral, layout)))
