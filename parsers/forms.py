@@ -954,6 +954,7 @@ class _Assembly:
         self.warnings: list[str] = []
         self.last_field: str | None = None
         self._better = False
+        self.household: dict[str, _Found] = {}
 
     def run(self) -> None:
         for piece in self.walk.pieces:
@@ -963,7 +964,15 @@ class _Assembly:
         self._share_family_address()
 
     def _share_family_address(self) -> None:
-        """An address given once for the family ("Family address") is every child's address."""
+        """An address given once for the family ("Family address") is every child's address;
+        failing that, the parents' household address is, with less confidence."""
+        if self.household and not any(
+            _answered(p.slots.get("address", _EMPTY).raw) for p in self.children
+        ):
+            for person in self.children:
+                for slot, found in self.household.items():
+                    if not _answered(person.slots.get(slot, _EMPTY).raw):
+                        person.slots[slot] = _Found(found.raw, found.confidence * 0.7, found.label)
         named = [
             p
             for p in self.children
@@ -1082,6 +1091,9 @@ class _Assembly:
         elif entity == "child":
             person = self._child_for(piece.child_block, label.slot)
             self._offer(person.slots, label.slot, found)
+        elif entity == "carer" and label.slot in ("address", "postcode"):
+            # The family's address, for children whose own rows give none.
+            self._offer(self.household, label.slot, found)
         elif entity == "referrer":
             current = self.referrer.slots.get(label.slot)
             outranks = (
@@ -1117,8 +1129,8 @@ class _Assembly:
         lists_people = bool(slots & {"name", "forenames", "surname"}) and "dob" in slots
         loose = record.section not in {"carer", "other"} and lists_people
         subject = _subject_answer(record)
-        if subject is False:
-            return  # a household member the referral is not about
+        if subject is False or _adult_relation(record):
+            return  # a household member the referral is not about, or a parent
         if (
             subject is True
             or "child" in explicit
@@ -1154,6 +1166,22 @@ _SUBJECT_COLUMN = re.compile(
     r"is this child the subject|subject child)\b",
     re.I,
 )
+
+
+_ADULT_RELATION = re.compile(
+    r"^\s*(?:mother|mum|father|dad|step\s*-?\s*(?:mother|father|parent)|stepmother|stepfather|"
+    r"grand(?:mother|father|parent)|nan|gran|grandma|grandad|partner|carer|guardian|aunt|uncle|"
+    r"tenant|lodger|foster carer|parent)\b",
+    re.I,
+)
+
+
+def _adult_relation(record: _Record) -> bool:
+    """The row names an adult: its relationship column says mother, father, carer…"""
+    for header, value in record.cells:
+        if re.search(r"\brelationship\b", header, re.I) and _ADULT_RELATION.match(value):
+            return True
+    return False
 
 
 def _subject_answer(record: _Record) -> bool | None:
