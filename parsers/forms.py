@@ -20,6 +20,7 @@ import dataclasses
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from parsers import concerns as narrative_concerns
 from parsers import values
@@ -783,6 +784,7 @@ def _strong_text_label(text: str) -> bool:
     return bool(text) and text.endswith(("?", ":")) and len(text) < 200
 
 
+@lru_cache(maxsize=4096)
 def _label_like_text(text: str) -> bool:
     text = text.strip()
     if not text or len(text) > 220 or values.has_boxes(text):
@@ -835,12 +837,22 @@ _QUESTION_PAIR = re.compile(r"^(?P<label>[^?:\t]{3,200}\?)\s*(?P<value>\S.*)$")
 
 
 def _split_pairs(text: str, *, loose: bool = True) -> list[tuple[str, str]]:
+    """The pairs of :func:`_pairs_in` (cached: the walk asks about a line more than once)."""
+    return list(_pairs_in(text, loose))
+
+
+@lru_cache(maxsize=4096)
+def _pairs_in(text: str, loose: bool) -> tuple[tuple[str, str], ...]:
+    return tuple(_find_pairs(text, loose=loose))
+
+
+def _find_pairs(text: str, *, loose: bool = True) -> list[tuple[str, str]]:
     """``Label: value``, ``Question? answer`` and ``Label<tab>value``; several in one line
     when the later labels are known ones."""
     text = text.strip()
     if "\n" in text:  # a value that runs over several lines belongs to the last pair
         first, rest = text.split("\n", 1)
-        found = _split_pairs(first)
+        found = _find_pairs(first, loose=loose)
         if found:
             label, value = found[-1]
             found[-1] = (label, f"{value}\n{rest}" if value else rest)
@@ -880,7 +892,7 @@ def _split_pairs(text: str, *, loose: bool = True) -> list[tuple[str, str]]:
                 cut = later.start(1) + candidate.find(phrase)
                 first_value = rest[:cut].strip()
                 pairs.append((label, first_value))
-                return pairs + _split_pairs(rest[cut:])
+                return pairs + _find_pairs(rest[cut:], loose=loose)
     pairs.append((label, rest))
     return pairs
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
@@ -64,8 +65,65 @@ def find(words: Tokens, term: Tokens) -> int:
     return -1
 
 
+def _at(words: Tokens, start: int, term: Tokens) -> bool:
+    """``term`` stands in ``words`` from ``start`` (its first word already matched)."""
+    size = len(term)
+    if start + size > len(words):
+        return False
+    return all(_same(words[start + k], term[k]) for k in range(1, size))
+
+
+class Terms(tuple[Tokens, ...]):
+    """A group of terms, indexed by first word (and, for misspellings, by first letter and
+    length), so that asking whether any of them is in a label costs a few dictionary lookups
+    per word of the label instead of a scan of every term."""
+
+    by_first: dict[str, tuple[Tokens, ...]]
+    by_shape: dict[str, tuple[Tokens, ...]]
+
+    def __new__(cls, terms: Iterable[Tokens]) -> Terms:
+        self = super().__new__(cls, tuple(terms))
+        by_first: dict[str, list[Tokens]] = {}
+        by_shape: dict[str, list[Tokens]] = {}
+        for term in self:
+            by_first.setdefault(term[0], []).append(term)
+            if len(term[0]) >= 6:
+                by_shape.setdefault(f"{term[0][0]}{len(term[0])}", []).append(term)
+        self.by_first = {k: tuple(v) for k, v in by_first.items()}
+        self.by_shape = {k: tuple(v) for k, v in by_shape.items()}
+        return self
+
+    def _starting(self, words: Tokens, start: int) -> int:
+        """The longest term standing in ``words`` at ``start`` (its length), or 0."""
+        word = words[start]
+        best = 0
+        for term in self.by_first.get(word, ()):
+            if len(term) > best and _at(words, start, term):
+                best = len(term)
+        if len(word) >= 5:
+            for size in (len(word) - 1, len(word), len(word) + 1):
+                for term in self.by_shape.get(f"{word[0]}{size}", ()):
+                    if len(term) > best and _same(word, term[0]) and _at(words, start, term):
+                        best = len(term)
+        return best
+
+    def first_in(self, words: Tokens) -> tuple[int, int]:
+        """(position, length) of the earliest term in ``words`` (the longest there), or (-1, 0)."""
+        for start in range(len(words)):
+            size = self._starting(words, start)
+            if size:
+                return start, size
+        return -1, 0
+
+    def longest_in(self, words: Tokens) -> int:
+        """The length of the longest term anywhere in ``words`` (0 for none)."""
+        return max((self._starting(words, start) for start in range(len(words))), default=0)
+
+
 def has_any(words: Tokens, terms: tuple[Tokens, ...]) -> bool:
     """True when any of ``terms`` occurs in ``words``."""
+    if isinstance(terms, Terms):
+        return terms.first_in(words)[0] >= 0
     return any(find(words, term) >= 0 for term in terms)
 
 
@@ -114,8 +172,8 @@ class Table:
     negation_window: int
 
 
-def _terms(items: list[str]) -> tuple[Tokens, ...]:
-    return tuple(t for t in (tokens(item) for item in items) if t)
+def _terms(items: list[str]) -> Terms:
+    return Terms(t for t in (tokens(item) for item in items) if t)
 
 
 def _rule(entry: dict[str, Any]) -> _Rule:
@@ -276,12 +334,11 @@ def section_of(heading: str) -> str | None:
             return kind
     best: tuple[int, int, int, str] | None = None
     for order, (kind, terms) in enumerate(table().sections):
-        for term in terms:
-            at = find(words, term)
-            if at >= 0:
-                key = (at, -len(term), order, kind)
-                if best is None or key < best:
-                    best = key
+        at, size = terms.first_in(words) if isinstance(terms, Terms) else (-1, 0)
+        if at >= 0:
+            key = (at, -size, order, kind)
+            if best is None or key < best:
+                best = key
     return best[3] if best else None
 
 
@@ -298,8 +355,8 @@ def concern_of_option(option: str) -> str | None:
         return None
     best: tuple[int, str] | None = None
     for concern in table().concerns:
-        for term in concern.tick:
-            # The longest matching term decides ("sexual exploitation" over "sexual").
-            if find(words, term) >= 0 and (best is None or len(term) > best[0]):
-                best = (len(term), concern.code)
+        # The longest matching term decides ("sexual exploitation" over "sexual").
+        size = concern.tick.longest_in(words) if isinstance(concern.tick, Terms) else 0
+        if size and (best is None or size > best[0]):
+            best = (size, concern.code)
     return best[1] if best else None
