@@ -20,7 +20,7 @@ from parsers.base import ReadLimits, Unreadable
 from parsers.fields import ParsedAttachment
 from parsers.layout import Layout
 
-__all__ = ["ParsedAttachment", "ReadLimits", "parse_bytes", "parse_file", "sniff"]
+__all__ = ["ParsedAttachment", "ReadLimits", "forget", "parse_bytes", "parse_file", "sniff"]
 
 log = logging.getLogger("parsers")
 
@@ -120,6 +120,21 @@ def parse_bytes(data: bytes, filename: str, limits: ReadLimits | None = None) ->
             warnings=(f"not read: {type(err).__name__}",),
             pages=layout.pages,
         )
+
+
+def forget() -> None:
+    """Empty the label caches, as a fresh sandboxed child starts (for honest benchmarks)."""
+    from parsers import forms, labels
+
+    for cached in (
+        labels.meaning,
+        labels.section_of,
+        labels.concern_of_option,
+        labels._keys,
+        forms._pairs_in,
+        forms._label_like_text,
+    ):
+        cached.cache_clear()
 
 
 def parse_file(path: str | Path, limits: ReadLimits | None = None) -> ParsedAttachment:

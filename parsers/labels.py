@@ -70,7 +70,20 @@ def _at(words: Tokens, start: int, term: Tokens) -> bool:
     size = len(term)
     if start + size > len(words):
         return False
+    if size == 1 or words[start + 1 : start + size] == term[1:]:
+        return True
     return all(_same(words[start + k], term[k]) for k in range(1, size))
+
+
+@lru_cache(maxsize=8192)
+def _keys(words: Tokens) -> frozenset[str]:
+    """What a term could start with in ``words``: each word, and each long word's first letter
+    with its length and the lengths either side (where a misspelling could start)."""
+    keys = set(words)
+    for word in words:
+        if len(word) >= 5:
+            keys.update(f"{word[0]}{n}" for n in (len(word) - 1, len(word), len(word) + 1))
+    return frozenset(keys)
 
 
 class Terms(tuple[Tokens, ...]):
@@ -80,6 +93,7 @@ class Terms(tuple[Tokens, ...]):
 
     by_first: dict[str, tuple[Tokens, ...]]
     by_shape: dict[str, tuple[Tokens, ...]]
+    keys: frozenset[str]
 
     def __new__(cls, terms: Iterable[Tokens]) -> Terms:
         self = super().__new__(cls, tuple(terms))
@@ -91,6 +105,7 @@ class Terms(tuple[Tokens, ...]):
                 by_shape.setdefault(f"{term[0][0]}{len(term[0])}", []).append(term)
         self.by_first = {k: tuple(v) for k, v in by_first.items()}
         self.by_shape = {k: tuple(v) for k, v in by_shape.items()}
+        self.keys = frozenset(self.by_first) | frozenset(self.by_shape)
         return self
 
     def _starting(self, words: Tokens, start: int) -> int:
@@ -109,6 +124,8 @@ class Terms(tuple[Tokens, ...]):
 
     def first_in(self, words: Tokens) -> tuple[int, int]:
         """(position, length) of the earliest term in ``words`` (the longest there), or (-1, 0)."""
+        if self.keys.isdisjoint(_keys(words)):
+            return -1, 0
         for start in range(len(words)):
             size = self._starting(words, start)
             if size:
@@ -117,6 +134,8 @@ class Terms(tuple[Tokens, ...]):
 
     def longest_in(self, words: Tokens) -> int:
         """The length of the longest term anywhere in ``words`` (0 for none)."""
+        if self.keys.isdisjoint(_keys(words)):
+            return 0
         return max((self._starting(words, start) for start in range(len(words))), default=0)
 
 
