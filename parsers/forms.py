@@ -293,9 +293,9 @@ class _Walk:
         self.pending_in_table = False
 
     def piece(self, label: str, value: str) -> None:
-        if value and (self.section == "attachments" or section_of(label) == "attachments"):
+        listing = bool(_ATTACHMENT_HINT.search(label)) and section_of(label) == "attachments"
+        if value and (self.section == "attachments" or listing):
             self.attachment_text.append(value)
-        listing = section_of(label) == "attachments"
         if values.has_boxes(value) and (len(values.options(value)) > 2 or listing):
             meaning_ = meaning(label)
             if not meaning_.known:
@@ -1173,6 +1173,7 @@ _SENTENCE_STARTS = {
 _CATEGORY_LABEL = re.compile(
     r"\b(?:categor(?:y|ies)|types?|areas?|kinds?)\s+of\s+(?:concern|abuse|harm|need)s?\b", re.I
 )
+_ATTACHMENT_HINT = re.compile(r"attach|enclos|document|assessment|tool|support", re.I)
 _SUBJECT_COLUMN = re.compile(
     r"\b(?:subject of (?:the |this )?referral|referred|focus of (?:the |this )?referral|"
     r"is this child the subject|subject child)\b",

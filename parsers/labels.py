@@ -266,6 +266,26 @@ def strip_numbering(text: str) -> str:
     return _NUMBERING.sub("", text, count=1)
 
 
+def warm() -> None:
+    """Work out once what the table's own wordings mean, as labels and as headings.
+
+    Forms mostly use the common wordings ("Date of birth", "Surname", "Reason for referral"),
+    so a process that forks a child per attachment warms these first and every child starts
+    with them known.
+    """
+    raw = tomllib.loads(resources.files("parsers").joinpath("labels.toml").read_text("utf-8"))
+    phrases: set[str] = set()
+    for entry in (*raw["field"], *raw["slot"]):
+        for group in entry.get("all", []):
+            phrases.update(group)
+    for entry in raw["section"]:
+        phrases.update(entry["terms"])
+    for phrase in phrases:
+        for text in (phrase, phrase.capitalize()):
+            meaning(text)
+            section_of(text)
+
+
 @lru_cache(maxsize=8192)
 def meaning(label: str) -> Label:
     """What ``label`` asks for (``UNKNOWN`` when nothing in the table matches)."""

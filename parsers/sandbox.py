@@ -455,6 +455,12 @@ def _preload() -> None:
             importlib.import_module(name)
         except Exception:  # the child will meet (and report) the same error itself
             log.warning("sandbox could not preload %s", name)
+    try:  # every child inherits what the common labels mean, instead of working it out again
+        from parsers import labels
+
+        labels.warm()
+    except Exception:
+        log.warning("sandbox could not warm the label table")
 
 
 def _child_main(
