@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -1206,7 +1206,8 @@ def _subject_answer(record: _Record) -> bool | None:
     return None
 
 
-_SHAPE_CHECKS = {
+#: The reader of each value type (text types have none: their answer is the text itself).
+_READERS: dict[str, Callable[[str], values.Read | None]] = {
     "bool": values.boolean,
     "yes_no_unknown": values.yes_no,
     "datetime": values.datetime_value,
@@ -1215,7 +1216,10 @@ _SHAPE_CHECKS = {
     "email": values.email,
     "phone": values.phone,
     "gender": values.gender,
+    "postcode": values.postcode,
 }
+#: The types whose answers :func:`_fits` checks before preferring one answer to another.
+_SHAPE_CHECKS = {kind: _READERS[kind] for kind in _READERS if kind != "postcode"}
 _SLOT_TYPES = {"dob": "date", "email": "email", "phone": "phone", "gender": "gender"}
 
 
@@ -1276,26 +1280,11 @@ def _typed(name: str, found: _Found, warnings: list[str]) -> FieldValue:
         warnings.append(f"{name}: no value")
         return FieldValue(None, round(found.confidence * 0.9, 2), found.label)
     read: values.Read | None
-    if kind == "datetime":
-        read = values.datetime_value(raw)
-    elif kind == "date":
-        read = values.date_value(raw)
-    elif kind == "bool":
-        read = values.boolean(raw)
-    elif kind == "yes_no_unknown":
-        read = values.yes_no(raw)
-    elif kind == "level":
-        read = values.level(raw)
-    elif kind == "gender":
-        read = values.gender(raw)
-    elif kind == "phone":
-        read = values.phone(raw) or (
-            values.Read(text, 0.5) if sum(c.isdigit() for c in text) >= 6 else None
-        )
-    elif kind == "email":
-        read = values.email(raw)
-    elif kind == "postcode":
-        read = values.postcode(raw)
+    reader = _READERS.get(kind)
+    if reader is not None:
+        read = reader(raw)
+        if read is None and kind == "phone" and sum(c.isdigit() for c in text) >= 6:
+            read = values.Read(text, 0.5)  # a number in no UK shape, kept with low confidence
     else:
         chosen = values.ticked(text) if values.has_boxes(text) else []
         plain = (", ".join(chosen) if chosen else _strip_boxes(text)).rstrip(" ,;:")

@@ -10,7 +10,6 @@ INTAKE_TEST_REQUIRE_SERVICES=1 (CI), where they fail (``apt install libreoffice-
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import tempfile
@@ -28,19 +27,11 @@ from parsers.layout import Paragraph, Table
 from parsers.sandbox import parse_isolated
 from tests.conftest import unavailable
 from tests.parsers import malformed
+from tests.support.processes import assert_no_child_left
 
 LIMITS = ReadLimits(timeout_seconds=15, memory_mb=1024)
 #: Allowed over a time limit for killing and reaping on a busy 2-core machine.
 SLACK = 2.0
-
-
-def assert_no_child_left() -> None:
-    """No child of this process has exited without being reaped."""
-    try:
-        pid, _status = os.waitpid(-1, os.WNOHANG)
-    except ChildProcessError:
-        return
-    assert pid == 0, f"child {pid} was left as a zombie"
 
 
 @pytest.fixture(autouse=True)

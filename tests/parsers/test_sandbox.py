@@ -28,19 +28,11 @@ from parsers import parse_bytes
 from parsers.base import ReadLimits
 from parsers.fields import FieldValue, ParsedAttachment
 from parsers.sandbox import Outcome, parse_isolated, parse_many, run_isolated, run_many
+from tests.support.processes import assert_no_child_left
 
 LIMITS = ReadLimits(timeout_seconds=10, memory_mb=512)
 #: Slack allowed over a time limit for killing and reaping on a busy 2-core machine.
 SLACK = 1.5
-
-
-def assert_no_child_left() -> None:
-    """No child of this process has exited without being reaped."""
-    try:
-        pid, _status = os.waitpid(-1, os.WNOHANG)
-    except ChildProcessError:
-        return
-    assert pid == 0, f"child {pid} was left as a zombie"
 
 
 def alive(pid: int) -> bool:
