@@ -291,7 +291,11 @@ def status(state: Context) -> None:
         click.echo("Attachments")
         click.echo("  " + ", ".join(f"{kind} {kinds[kind]}" for kind in ordered))
     click.echo("Open exceptions")
-    click.echo("  none")
+    open_by_rule = state.store.cases.open_by_rule()
+    if not open_by_rule:
+        click.echo("  none")
+    for rule, count in sorted(open_by_rule.items(), key=lambda item: (-item[1], item[0])):
+        click.echo(f"  {rule}: {count}")
 
 
 @main.command("reprocess")
@@ -338,3 +342,309 @@ def demo(state: Context, directory: Path) -> None:
     from intake.demo import run_demo
 
     click.echo(run_demo(directory, state.settings))
+
+
+# -- phone contacts --------------------------------------------------------------------------
+
+
+@main.group()
+def calls() -> None:
+    """Phone contacts: the call log (CSV), one call by hand, and the list."""
+
+
+@calls.command("import")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--skip-invalid",
+    is_flag=True,
+    help="Store the good rows and list the bad ones (default: a "
+    "file with any bad row is refused whole).",
+)
+@pass_state
+@handled
+def calls_import(state: Context, file: Path, skip_invalid: bool) -> None:
+    """Record phone contacts from a call-log CSV (columns: see the README)."""
+    result = service.import_calls(state.settings, state.store, file, skip_invalid=skip_invalid)
+    read = result.file
+    if read.ignored_columns:
+        click.echo("ignored columns (not call-log columns): " + ", ".join(read.ignored_columns))
+    for problem in read.problems:
+        click.echo(f"{file.name}: {problem}", err=True)
+    if not result.accepted:
+        bad = len({p.line for p in read.problems})
+        click.echo(
+            f"intake: {file.name} was not stored: {bad} invalid "
+            f"{'row' if bad == 1 else 'rows'} (listed above); fix them, or use --skip-invalid "
+            "to store the good rows",
+            err=True,
+        )
+        sys.exit(1)
+    for record in read.records:
+        for warning in record.warnings:
+            click.echo(f"{file.name}: line {record.line}: {warning}")
+    click.echo(
+        f"{len(result.stored)} new calls stored, {result.already} already recorded"
+        + (
+            f", {len({p.line for p in read.problems})} invalid rows skipped"
+            if read.problems
+            else ""
+        )
+    )
+
+
+@calls.command("add")
+@click.option("--called-at", required=True, help="When the call was taken (YYYY-MM-DD HH:MM).")
+@click.option("--caller-name", required=True, help="The professional who phoned.")
+@click.option("--caller-agency", default=None, help="Their organisation.")
+@click.option("--caller-phone", default=None)
+@click.option("--child-forenames", default=None, help="Required for a referral.")
+@click.option("--child-surname", default=None, help="Required for a referral.")
+@click.option("--child-dob", default=None, help="YYYY-MM-DD or DD/MM/YYYY.")
+@click.option("--urgent", default=None, help="yes or no (required for a referral).")
+@click.option(
+    "--kind",
+    type=click.Choice(["referral", "consultation"]),
+    default="referral",
+    show_default=True,
+    help="consultation: advice only, never a referral.",
+)
+@click.option("--taken-by", default=None, help="The worker who took the call.")
+@click.option("--notes", default=None)
+@pass_state
+@handled
+def calls_add(state: Context, /, **options: str | None) -> None:
+    """Record one phone contact (the call-log CSV's fields, as options)."""
+    added = service.add_call(state.settings, state.store, **options)
+    if added.problems:
+        for problem in added.problems:
+            click.echo(f"intake: {problem}", err=True)
+        sys.exit(1)
+    for warning in added.warnings:
+        click.echo(f"warning: {warning}")
+    click.echo(f"recorded call #{added.id}" if added.id else "that call is already recorded")
+
+
+@calls.command("list")
+@click.option("--since", default=None, help="Only calls from this DATE/DATETIME on.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@pass_state
+@handled
+def calls_list(state: Context, since: str | None, as_json: bool) -> None:
+    """List recorded phone contacts, oldest first."""
+    settings = state.settings
+    start = service.parse_when(since, settings, "--since") if since else None
+    zone = settings.calendar.zone
+    found = state.store.cases.calls(since=start)
+    if as_json:
+        for call in found:
+            click.echo(
+                json.dumps(
+                    {
+                        "id": call.id,
+                        "called_at": call.called_at.astimezone(zone).isoformat(timespec="seconds"),
+                        "caller_name": call.caller_name,
+                        "caller_agency": call.caller_agency,
+                        "child": {
+                            "forenames": call.child_forenames,
+                            "surname": call.child_surname,
+                            "dob": call.child_dob,
+                        },
+                        "urgent": call.urgent,
+                        "kind": call.kind,
+                        "source": call.source,
+                        "taken_by": call.taken_by,
+                        "message_pk": call.message_pk,
+                    },
+                    ensure_ascii=False,
+                )
+            )
+        return
+    if not found:
+        click.echo("no calls recorded")
+        return
+    click.echo(f"{'ID':>5}  {'CALLED AT':<16} {'KIND':<12} {'URG':<3} {'SOURCE':<6} CHILD")
+    for call in found:
+        child = " ".join(filter(None, (call.child_forenames, call.child_surname))) or "-"
+        dob = f" ({call.child_dob})" if call.child_dob else ""
+        click.echo(
+            f"{call.id:>5}  {call.called_at.astimezone(zone):%Y-%m-%d %H:%M} {call.kind:<12} "
+            f"{'yes' if call.urgent else 'no':<3} {call.source:<6} {child}{dob}"
+        )
+
+
+# -- checks and exceptions ---------------------------------------------------------------------
+
+
+@main.command("check")
+@click.option(
+    "--as-of",
+    "as_of",
+    default=None,
+    help="Judge deadlines at this DATETIME (default: now); local time unless it has an offset.",
+)
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Judge all stored history and show what would be raised or resolved; change nothing.",
+)
+@click.option("--rule", "rules", multiple=True, help="Only this rule (repeatable; dry run only).")
+@click.option("--since", default=None, help="Dry run: only history from this DATE on.")
+@click.option("--list", "listing", is_flag=True, help="List the rules and exit.")
+@pass_state
+@handled
+def check(
+    state: Context,
+    as_of: str | None,
+    dry_run: bool,
+    rules: tuple[str, ...],
+    since: str | None,
+    listing: bool,
+) -> None:
+    """Evaluate every check; deadlines judged at --as-of (default: now)."""
+    from intake import checks
+
+    if listing:
+        for item in checks.REGISTRY:
+            click.echo(
+                f"{item.code:<26} {item.severity:<9} {item.applies_to:<4}  {item.description}"
+            )
+        return
+    unknown = [code for code in rules if code not in checks.CODES]
+    if unknown:
+        raise click.UsageError(
+            f"unknown rule {unknown[0]!r}; `intake check --list` shows the rules"
+        )
+    if (rules or since) and not dry_run:
+        raise click.UsageError("--rule and --since go with --dry-run")
+    settings = state.settings
+    when = service.parse_when(as_of, settings, "--as-of") if as_of else None
+    start = service.parse_when(since, settings, "--since") if since else None
+    result = service.run_checks(
+        settings, state.store, as_of=when, dry_run=dry_run, rules=rules, since=start
+    )
+    zone = settings.calendar.zone
+    stamp = result.as_of.astimezone(zone).isoformat(timespec="minutes")
+    if dry_run:
+        click.echo(
+            f"dry run as of {stamp}: {result.messages} messages, {result.calls} calls, "
+            f"{result.cases} cases judged; nothing was changed"
+        )
+        for change in result.changes:
+            child = " ".join(filter(None, (change.child_forenames, change.child_surname)))
+            click.echo(
+                f"  would {_VERB.get(change.action, change.action):<22} {change.rule:<24} "
+                f"{change.anchor:<14} {child or '-'}: {change.detail}"
+            )
+        if not result.changes:
+            click.echo("  nothing would change")
+        return
+    raised = result.count("raised")
+    late = result.count("raised-late")
+    click.echo(
+        f"checked as of {stamp}: {result.messages} messages, {result.calls} calls, "
+        f"{result.cases} cases; raised {raised + late} ({late} already resolved, late), "
+        f"auto-resolved {result.count('auto_resolved')}, {result.pending} waiting on a deadline"
+    )
+    if result.next_due:
+        click.echo(
+            f"next deadline: {result.next_due.astimezone(zone).isoformat(timespec='minutes')}"
+        )
+
+
+_VERB = {
+    "raised": "raise",
+    "raised-late": "raise (resolved, late)",
+    "auto_resolved": "auto-resolve",
+    "relinked": "re-link",
+}
+
+
+@main.group("exceptions", invoke_without_command=True)
+@click.option(
+    "--status",
+    type=click.Choice(["open", "all", "resolved", "auto_resolved"]),
+    default="open",
+    show_default=True,
+)
+@click.option("--rule", default=None, help="Only this rule.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@click.pass_context
+@handled
+def exceptions(ctx: click.Context, status: str, rule: str | None, as_json: bool) -> None:
+    """List exceptions (`intake exceptions resolve ID --note ...` closes one)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    state = ctx.find_object(Context)
+    assert state is not None
+    found = state.store.cases.exceptions(status=None if status == "all" else status, rule=rule)
+    zone = state.settings.calendar.zone
+    if as_json:
+        for record in found:
+            click.echo(json.dumps(service.exception_json(record, zone), ensure_ascii=False))
+        return
+    if not found:
+        click.echo("no exceptions" + ("" if status == "all" else f" {status}"))
+        return
+    click.echo(f"{'ID':>5}  {'RULE':<24} {'SEVERITY':<9} {'STATUS':<13} {'RAISED':<16} CHILD")
+    for record in found:
+        child = " ".join(filter(None, (record.child_forenames, record.child_surname))) or "-"
+        if record.child_dob:
+            child += f" ({record.child_dob})"
+        status_text = record.status + (" late" if record.late else "")
+        click.echo(
+            f"{record.id:>5}  {record.rule:<24} {record.severity:<9} {status_text:<13} "
+            f"{record.raised_at.astimezone(zone):%Y-%m-%d %H:%M} {child}"
+        )
+        click.echo(f"{'':>5}  {record.detail}")
+
+
+@exceptions.command("show")
+@click.argument("ident", type=int)
+@pass_state
+@handled
+def exceptions_show(state: Context, ident: int) -> None:
+    """One exception with its timeline."""
+    found = state.store.cases.exceptions(ids=[ident])
+    if not found:
+        from intake.errors import ExceptionNotFound
+
+        raise ExceptionNotFound(str(ident))
+    record = found[0]
+    zone = state.settings.calendar.zone
+    for key, value in service.exception_json(record, zone).items():
+        if key == "child" and isinstance(value, dict):
+            value = " ".join(str(v) for v in value.values() if v)
+        click.echo(f"{key:<12} {value if value is not None else '-'}")
+    click.echo("timeline")
+    for event in state.store.cases.events(ident):
+        note = f": {event.note}" if event.note else ""
+        click.echo(
+            f"  {event.at.astimezone(zone):%Y-%m-%d %H:%M} {event.action} by {event.actor}{note}"
+        )
+
+
+@exceptions.command("resolve")
+@click.argument("ident", type=int)
+@click.option("--note", required=True, help="What was done (required).")
+@pass_state
+@handled
+def exceptions_resolve(state: Context, ident: int, note: str) -> None:
+    """Close an exception by hand, with a note saying what was done."""
+    _set_status(state, ident, "resolved", note)
+
+
+@exceptions.command("reopen")
+@click.argument("ident", type=int)
+@click.option("--note", required=True, help="Why it is reopened (required).")
+@pass_state
+@handled
+def exceptions_reopen(state: Context, ident: int, note: str) -> None:
+    """Reopen a resolved exception, with a note."""
+    _set_status(state, ident, "open", note)
+
+
+def _set_status(state: Context, ident: int, status: str, note: str) -> None:
+    if not note.strip():
+        raise click.UsageError("--note must say what was done")
+    record = state.store.cases.set_status(ident, status, note=note.strip(), actor=service.actor())
+    click.echo(f"exception #{record.id} is now {record.status}")

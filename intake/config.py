@@ -22,6 +22,8 @@ from typing import Any
 
 from apscheduler.triggers.cron import CronTrigger
 
+from intake.calendar import WEEKDAYS, WorkingCalendar, parse_hours, parse_policy
+from intake.cases import RuleSettings
 from intake.errors import ConfigError
 from parsers.base import ReadLimits
 
@@ -75,6 +77,15 @@ class LoggingSettings:
 @dataclass(frozen=True)
 class CalendarSettings:
     timezone: str = "Europe/London"
+    monday: str = "09:00-17:30"
+    tuesday: str = "09:00-17:30"
+    wednesday: str = "09:00-17:30"
+    thursday: str = "09:00-17:30"
+    friday: str = "09:00-16:30"
+    saturday: str = "closed"
+    sunday: str = "closed"
+    bank_holidays: str = "england-and-wales"
+    closures: tuple[str, ...] = ()
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
@@ -82,9 +93,26 @@ class CalendarSettings:
 
 
 @dataclass(frozen=True)
+class RulesSettings:
+    phone_deadline: str = "same_day"
+    re_referral_days: int = 183
+    gcp_lookback_days: int = 1
+    secure_domains: tuple[str, ...] = (
+        "gov.uk",
+        "nhs.net",
+        "nhs.uk",
+        "police.uk",
+        "cjsm.net",
+        "sch.uk",
+        "mod.uk",
+    )
+
+
+@dataclass(frozen=True)
 class ScheduleSettings:
     retention: str = "30 2 * * *"
     retry: str = "*/10 * * * *"
+    checks: str = "*/15 * * * *"
 
 
 @dataclass(frozen=True)
@@ -148,6 +176,7 @@ class Settings:
     parsing: ParsingSettings = field(default_factory=ParsingSettings)
     logging: LoggingSettings = field(default_factory=LoggingSettings)
     calendar: CalendarSettings = field(default_factory=CalendarSettings)
+    rules: RulesSettings = field(default_factory=RulesSettings)
     schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
     mailboxes: tuple[MailboxSettings, ...] = ()
     #: The file these settings came from; ``None`` for built-in defaults.
@@ -168,6 +197,7 @@ _SECTIONS: dict[str, type[Any]] = {
     "parsing": ParsingSettings,
     "logging": LoggingSettings,
     "calendar": CalendarSettings,
+    "rules": RulesSettings,
     "schedule": ScheduleSettings,
 }
 
@@ -364,8 +394,11 @@ def validate(settings: Settings) -> None:
             f"unknown zone {settings.calendar.timezone!r}",
             'use an IANA name such as "Europe/London"',
         ) from err
+    working_calendar(settings)
+    _validate_rules(settings.rules)
     _schedule("schedule.retention", settings.schedule.retention, zone)
     _schedule("schedule.retry", settings.schedule.retry, zone)
+    _schedule("schedule.checks", settings.schedule.checks, zone)
     for box in settings.mailboxes:
         _validate_mailbox(box, zone)
 
@@ -424,6 +457,83 @@ def _soffice(key: str, value: str) -> None:
             f"{value!r} is not an executable program",
             'give the path of LibreOffice\'s soffice, "" to look on PATH, or "none"',
         )
+
+
+def working_calendar(settings: Settings) -> WorkingCalendar:
+    """The front door's working calendar from ``[calendar]``; ConfigError naming the key."""
+    cal = settings.calendar
+    hours = []
+    for day in WEEKDAYS:
+        text = getattr(cal, day)
+        try:
+            hours.append(parse_hours(text))
+        except ValueError as err:
+            raise ConfigError(f"calendar.{day}", str(err).split(";")[0], _fix(err)) from err
+    if cal.bank_holidays not in {"england-and-wales", "none"}:
+        raise ConfigError(
+            "calendar.bank_holidays",
+            f"unknown set {cal.bank_holidays!r}",
+            'use "england-and-wales" (from the holidays library) or "none"',
+        )
+    closures = []
+    for text in cal.closures:
+        try:
+            closures.append(dt.date.fromisoformat(text))
+        except ValueError as err:
+            raise ConfigError(
+                "calendar.closures",
+                f"{text!r} is not a date",
+                'write YYYY-MM-DD, e.g. "2026-12-24"',
+            ) from err
+    try:
+        return WorkingCalendar(
+            zone=cal.zone,
+            hours=tuple(hours),
+            closures=frozenset(closures),
+            bank_holidays=cal.bank_holidays != "none",
+        )
+    except ValueError as err:
+        raise ConfigError("calendar", str(err).split(";")[0], _fix(err)) from err
+
+
+def _fix(err: ValueError) -> str:
+    text = str(err)
+    return text.split(";", 1)[1].strip() if ";" in text else "see config/intake.example.toml"
+
+
+def _validate_rules(rules: RulesSettings) -> None:
+    try:
+        parse_policy(rules.phone_deadline)
+    except ValueError as err:
+        raise ConfigError("rules.phone_deadline", str(err).split(";")[0], _fix(err)) from err
+    _positive("rules.re_referral_days", rules.re_referral_days)
+    if not 0 <= rules.gcp_lookback_days <= 31:
+        raise ConfigError(
+            "rules.gcp_lookback_days",
+            f"must be 0-31, not {rules.gcp_lookback_days}",
+            "give the days before a neglect referral a GCP may arrive and still count",
+        )
+    for domain in rules.secure_domains:
+        if not re.match(
+            r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$", domain
+        ):
+            raise ConfigError(
+                "rules.secure_domains",
+                f"{domain!r} is not a mail domain",
+                'write lower-case domains without "@", e.g. ["gov.uk", "nhs.net"]',
+            )
+
+
+def rule_settings(settings: Settings) -> RuleSettings:
+    """What the checks need, from ``[calendar]`` and ``[rules]``."""
+    rules = settings.rules
+    return RuleSettings(
+        calendar=working_calendar(settings),
+        phone_deadline=parse_policy(rules.phone_deadline),
+        re_referral_days=rules.re_referral_days,
+        secure_domains=tuple(rules.secure_domains),
+        gcp_lookback_days=rules.gcp_lookback_days,
+    )
 
 
 def read_limits(settings: Settings) -> ReadLimits:

@@ -14,12 +14,15 @@ from pathlib import Path
 from intake import service, synthetic
 from intake.config import DatabaseSettings, Settings
 from intake.store.ledger import STATUSES
+from intake.store.records import ExceptionRecord
 from parsers.fields import KINDS, ParsedAttachment
 
 DEMO_MAILBOX = "demo"
 DEMO_SEED = 2026
 #: Working days of mail, ending today (or on the last working day before it).
 DEMO_DAYS = 5
+#: The synthetic world's NHS and police mail domains (``example`` domains), counted as secure.
+_DEMO_SECURE = ("nhs.example.net", "police.example.pnn.uk")
 
 
 def run_demo(directory: Path, settings: Settings, today: dt.date | None = None) -> str:
@@ -38,14 +41,32 @@ def run_demo(directory: Path, settings: Settings, today: dt.date | None = None) 
     # Two broken ones show what a failure looks like in the ledger.
     synthetic.write_maildir([*mail, broken["truncated_base64"], broken["binary_garbage"]], maildir)
 
+    calls_file = directory / "calls.csv"
+    calls_file.write_text(
+        synthetic.calls_csv(synthetic.demo_calls(seed=DEMO_SEED, start=start, days=DEMO_DAYS)),
+        encoding="utf-8",
+    )
+
     url = f"sqlite:///{database}"
-    demo_settings = dataclasses.replace(settings, database=DatabaseSettings(url=url), mailboxes=())
+    demo_settings = dataclasses.replace(
+        settings,
+        database=DatabaseSettings(url=url),
+        mailboxes=(),
+        # The synthetic NHS and police domains stand for nhs.net and police.uk.
+        rules=dataclasses.replace(
+            settings.rules,
+            secure_domains=(*settings.rules.secure_domains, *_DEMO_SECURE),
+        ),
+    )
     store = service.open_store(demo_settings)
     try:
         result = service.import_paths(demo_settings, store, [maildir], DEMO_MAILBOX)
+        calls = service.import_calls(demo_settings, store, calls_file)
+        checked = service.run_checks(demo_settings, store)
         summary = store.summary()
         failed = store.ledger("failed")
         parsed = store.parsed_by_message([entry.id for entry in store.ledger()])
+        found = store.cases.exceptions()
     finally:
         store.close()
     kinds = summary.attachments_by_kind
@@ -58,9 +79,18 @@ def run_demo(directory: Path, settings: Settings, today: dt.date | None = None) 
         lines.append(f"  failed #{entry.id}: {entry.error}")
     lines.append("Attachments:  " + ", ".join(f"{kinds.get(k, 0)} {k}" for k in KINDS))
     lines += _forms(parsed)
+    lines.append(
+        f"Calls:        {len(calls.stored)} phone contacts from {calls_file} "
+        f"(urgent referrals and consultations)"
+    )
+    lines += _exceptions(found, checked.pending, settings)
     lines += [
         "",
         "Look around:",
+        f"  INTAKE_DATABASE_URL={url} uv run intake exceptions",
+        f"  INTAKE_DATABASE_URL={url} uv run intake exceptions show 1",
+        f"  INTAKE_DATABASE_URL={url} uv run intake check --dry-run --rule neglect-no-gcp",
+        f"  INTAKE_DATABASE_URL={url} uv run intake calls list",
         f"  INTAKE_DATABASE_URL={url} uv run intake messages",
         f"  INTAKE_DATABASE_URL={url} uv run intake status",
     ]
@@ -83,6 +113,28 @@ def _forms(parsed: dict[int, list[ParsedAttachment]]) -> list[str]:
             f"Sample form:  {sample.file} (message #{pk}{template}; field, value, confidence)"
         )
         lines += [f"  {line}" for line in service.form_lines(sample, width=40)]
+    return lines
+
+
+def _exceptions(found: list[ExceptionRecord], pending: int, settings: Settings) -> list[str]:
+    """Open exceptions by rule, and the two the service exists for, one line each."""
+    by_rule: dict[str, int] = {}
+    for record in found:
+        by_rule[record.rule] = by_rule.get(record.rule, 0) + 1
+    lines = [
+        "Exceptions:   "
+        + (", ".join(f"{n} {rule}" for rule, n in sorted(by_rule.items())) or "none open")
+        + f" ({pending} judgements wait for a deadline still ahead)"
+    ]
+    zone = settings.calendar.zone
+    for record in found:
+        if record.rule not in {"neglect-no-gcp", "phone-no-same-day-email"}:
+            continue
+        child = " ".join(filter(None, (record.child_forenames, record.child_surname)))
+        lines.append(
+            f"  #{record.id} {record.rule} {record.raised_at.astimezone(zone):%a %d %b %H:%M} "
+            f"{child}: {record.detail}"
+        )
     return lines
 
 

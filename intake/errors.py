@@ -7,6 +7,7 @@
     ├── StoreError                   the database cannot be used as asked
     │   ├── SchemaOutOfDate          the database needs `intake db upgrade`
     │   ├── NotFound                 no ledger row with that id; carries .ref
+    │   ├── ExceptionNotFound        no exception with that id; carries .ref
     │   └── LockHeld                 another daemon holds the mailbox lock; carries .name, .owner
     ├── SourceError                  a mailbox cannot be read right now (transient: retry next poll)
     │   ├── SourceConnectError       connect, TLS or login failed; carries .mailbox
@@ -58,6 +59,14 @@ class NotFound(StoreError):
     def __init__(self, ref: str) -> None:
         self.ref = ref
         super().__init__(f"no message with id {ref} in the ledger; `intake messages` lists them")
+
+
+class ExceptionNotFound(StoreError):
+    """No exception has the id given."""
+
+    def __init__(self, ref: str) -> None:
+        self.ref = ref
+        super().__init__(f"no exception with id {ref}; `intake exceptions --status all` lists them")
 
 
 class LockHeld(StoreError):

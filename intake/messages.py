@@ -139,6 +139,9 @@ class Message:
     attachments: tuple[Attachment, ...]
     warnings: tuple[str, ...]
     problems: tuple[str, ...]
+    #: The thread this message answers: its In-Reply-To and References message ids.
+    in_reply_to: str | None = None
+    references: tuple[str, ...] = ()
 
 
 # --- constants ------------------------------------------------------------------------------
@@ -153,6 +156,11 @@ RTF = "application/rtf"
 ZIP = "application/zip"
 TNEF_TYPE = "application/ms-tnef"
 OCTET = "application/octet-stream"
+
+#: A message id in In-Reply-To / References: ``<local@domain>``.
+_MSGID = re.compile(r"<[^<>\s]{1,996}>")
+#: The newest references kept: enough to link a reply to its referral, bounded for hostile mail.
+_MAX_REFERENCES = 20
 
 _GENERIC_TYPES = frozenset(
     {
@@ -1130,6 +1138,8 @@ class _Reader:
 
         message_id = text_of("message-id") or None
         subject = text_of("subject")
+        thread = _MSGID.findall(text_of("in-reply-to"))
+        references = tuple(dict.fromkeys(_MSGID.findall(text_of("references"))))[-_MAX_REFERENCES:]
         from_ = self.addresses(mail, headers, "from")
         date = self.date(mail, headers)
         received_at = None
@@ -1152,6 +1162,8 @@ class _Reader:
             attachments=tuple(self.found.attachments),
             warnings=tuple(self.found.warnings),
             problems=tuple(self.found.problems),
+            in_reply_to=thread[0][:998] if thread else None,
+            references=tuple(ref[:998] for ref in references),
         )
 
     def addresses(self, mail: Any, headers: dict[str, list[str]], name: str) -> tuple[str, ...]:

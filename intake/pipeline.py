@@ -1,4 +1,4 @@
-"""The one flow every message takes: fetch -> store raw -> parse -> check -> persist -> post-action.
+"""The one flow every message takes: fetch -> store raw -> parse -> persist -> check -> post-action.
 
 :func:`poll` is the whole story for one mailbox and reads top to bottom; the stages it calls are
 the small functions below it, and they never call each other. A stage that fails for one message
@@ -14,7 +14,9 @@ import zoneinfo
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from intake.errors import MessageTooLarge, SourceError
+from intake import rulebook
+from intake.cases import RuleSettings
+from intake.errors import IntakeError, MessageTooLarge, SourceError
 from intake.headers import header_block, peek
 from intake.logs import correlation
 from intake.sources.base import Fetched, MailSource, PostAction
@@ -42,6 +44,11 @@ class PipelineSettings:
     parse_workers: int = 2
     #: Caps on reading one attachment (time, memory, pages, unpacked size).
     read_limits: ReadLimits = field(default_factory=ReadLimits)
+    #: What the checks need (calendar, deadlines, domains); None runs no checks.
+    rules: RuleSettings | None = None
+    #: Judge as of the newest message's arrival instead of now: `intake import` replays mail
+    #: as if it had been polled when it came, leaving later deadlines for `intake check`.
+    judge_at_arrival: bool = False
 
 
 @dataclass
@@ -57,6 +64,10 @@ class PollResult:
     checked: int = 0
     failed: int = 0
     actions: int = 0
+    #: Exceptions the check stage raised (new, including ones already auto-resolved).
+    raised: int = 0
+    #: When the newest message of this poll was received.
+    latest: dt.datetime | None = None
     errors: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -88,10 +99,12 @@ def poll(source: MailSource, store: Store, settings: PipelineSettings) -> PollRe
                         except SourceError as err:
                             _source_failed(store, source.name, [folder], err, result)
                     _tally(result, persist(store, examiner.drain(), settings))
+                    result.raised += check(store, settings, result.latest)
                     result.actions = apply_post_actions(source, store)
             except SourceError as err:  # connect or login failed: wait for the next poll
                 _source_failed(store, source.name, source.folders(), err, result)
             _tally(result, persist(store, examiner.drain(), settings))
+            result.raised += check(store, settings, result.latest)
         result.seconds = time.perf_counter() - started
         log.info(
             "poll finished",
@@ -102,6 +115,7 @@ def poll(source: MailSource, store: Store, settings: PipelineSettings) -> PollRe
                 "checked": result.checked,
                 "failed": result.failed,
                 "actions": result.actions,
+                "raised": result.raised,
                 "seconds": round(result.seconds, 3),
             },
         )
@@ -137,6 +151,9 @@ def _poll_folder(
         incoming = [describe(item, settings) for item in batch]
         uids = [item.ref.uid for item in batch if item.ref.uid is not None]
         recorded = store.record_batch(incoming, advance_to=max(uids) if uids else None)
+        newest = max((item.received_at for item in incoming), default=None)
+        if newest is not None and (result.latest is None or newest > result.latest):
+            result.latest = newest
         result.seen += len(recorded)
         to_examine = []
         for entry in recorded:
@@ -159,8 +176,10 @@ def reprocess(store: Store, ids: Sequence[int], settings: PipelineSettings) -> d
     examiner = Examiner(store, settings.parse_workers, settings.read_limits)
     with correlation("reprocess"), examiner:
         examiner.submit(ids)
-        for status in persist(store, examiner.drain(), settings):
-            counts[status] = counts.get(status, 0) + 1
+        persist(store, examiner.drain(), settings)
+        check(store, settings)
+    for entry in store.ledger(ids=list(ids)):
+        counts[entry.status] = counts.get(entry.status, 0) + 1
     return counts
 
 
@@ -226,6 +245,24 @@ def persist(store: Store, outcomes: Sequence[Outcome], settings: PipelineSetting
     return statuses
 
 
+def check(store: Store, settings: PipelineSettings, latest: dt.datetime | None = None) -> int:
+    """The check stage: judge the messages just read, new calls and passed deadlines
+    (:mod:`intake.rulebook`), recording findings in their own commit. Returns how many
+    exceptions it raised. A failure is logged and left for the next run: the messages stay
+    ``parsed`` and are judged then."""
+    if settings.rules is None:
+        return 0
+    as_of = dt.datetime.now(dt.UTC)
+    if settings.judge_at_arrival and latest is not None:
+        as_of = min(as_of, latest)
+    try:
+        run = rulebook.run(store, settings.rules, as_of=as_of)
+    except IntakeError as err:
+        log.error("check stage failed", extra={"error": type(err).__name__})
+        return 0
+    return run.count("raised") + run.count("raised-late")
+
+
 def apply_post_actions(source: MailSource, store: Store) -> int:
     """The post-action stage: mailbox changes owed for messages already committed."""
     done = 0
@@ -258,7 +295,7 @@ def _source_failed(
 
 def _tally(result: PollResult, statuses: Sequence[str]) -> None:
     for status in statuses:
-        if status == "checked":
+        if status in {"parsed", "checked"}:  # parsed: judged by the check stage next
             result.checked += 1
         elif status in {"failed", "dead"}:
             result.failed += 1

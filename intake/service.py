@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import getpass
 import hashlib
 import logging
 import os
@@ -11,13 +13,16 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from intake.config import MailboxSettings, Settings, read_limits
+from intake import calls as calls_module
+from intake import rulebook
+from intake.config import MailboxSettings, Settings, read_limits, rule_settings
 from intake.errors import ConfigError, IntakeError
 from intake.pipeline import PipelineSettings, PollResult, poll, reprocess, retry_due
 from intake.sources.base import MailSource, PostAction
 from intake.sources.directory import DirectorySource
 from intake.sources.imap import ImapSource
 from intake.store.ledger import Store
+from intake.store.records import ExceptionRecord
 from parsers.fields import ParsedAttachment
 from parsers.sandbox import parse_many
 
@@ -53,6 +58,7 @@ def pipeline_settings(
         post_action=action,
         parse_workers=settings.limits.parse_workers,
         read_limits=read_limits(settings),
+        rules=rule_settings(settings),
     )
 
 
@@ -117,7 +123,8 @@ def import_paths(
         batch_messages=settings.limits.fetch_batch_messages,
         batch_bytes=settings.limits.fetch_batch_bytes,
     )
-    return poll(source, store, pipeline_settings(settings, box))
+    replay = dataclasses.replace(pipeline_settings(settings, box), judge_at_arrival=True)
+    return poll(source, store, replay)
 
 
 def reprocess_messages(
@@ -218,3 +225,137 @@ def _shown(value: object, width: int) -> str:
         return "yes" if value else "no"
     text = " ".join(str(value).split())
     return text if len(text) <= width else text[: width - 3] + "..."
+
+
+# -- the rule book: calls, checks, exceptions ----------------------------------------------------
+
+#: The biggest call-log file read (a year of a busy front door's calls is a few MB).
+MAX_CALLS_FILE = 20 * 1024 * 1024
+
+
+def actor() -> str:
+    """Who a command-line change is recorded as: ``cli:LOGIN``."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli:unknown"
+
+
+@dataclass(frozen=True)
+class CallsImport:
+    """What `intake calls import` read and stored."""
+
+    file: calls_module.CallsFile
+    stored: tuple[int, ...]
+    already: int
+    #: False when invalid rows stopped the whole file (nothing stored).
+    accepted: bool
+
+
+def import_calls(
+    settings: Settings, store: Store, path: Path, *, skip_invalid: bool = False
+) -> CallsImport:
+    """Record the phone contacts of a call-log CSV (contract section 4): the whole file is
+    checked first; any invalid row stops it, unless ``skip_invalid``."""
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_CALLS_FILE + 1)
+    except OSError as err:
+        raise ConfigError(
+            "calls import", f"{path} cannot be read ({err.strerror})", "check the path"
+        ) from err
+    now = dt.datetime.now(dt.UTC)
+    read = calls_module.read_calls_csv(
+        data, settings.calendar.zone, now=now, max_bytes=MAX_CALLS_FILE
+    )
+    if read.problems and (not skip_invalid or not read.records):
+        return CallsImport(read, (), 0, accepted=False)
+    stored, already = store.cases.add_calls(read.records, source="csv", actor=actor())
+    log.info(
+        "calls imported",
+        extra={
+            "rows": read.rows,
+            "stored": len(stored),
+            "known": already,
+            "invalid": len(read.problems),
+        },
+    )
+    return CallsImport(read, tuple(stored), already, accepted=True)
+
+
+def add_call(settings: Settings, store: Store, **options: str | None) -> AddedCall:
+    """Record one phone contact given as options (the call-log CSV's fields)."""
+    made = calls_module.make_call(
+        zone=settings.calendar.zone,
+        now=dt.datetime.now(dt.UTC),
+        **options,  # type: ignore[arg-type]
+    )
+    if isinstance(made, list):
+        return AddedCall(None, False, tuple(str(problem) for problem in made), ())
+    stored, _ = store.cases.add_calls([made], source="cli", actor=actor())
+    return AddedCall(stored[0] if stored else None, not stored, (), made.warnings)
+
+
+@dataclass(frozen=True)
+class AddedCall:
+    """What `intake calls add` did: the new call's id, or why not."""
+
+    id: int | None
+    #: The same call was already recorded (nothing stored).
+    known: bool
+    problems: tuple[str, ...]
+    warnings: tuple[str, ...]
+
+
+def run_checks(
+    settings: Settings,
+    store: Store,
+    *,
+    as_of: dt.datetime | None = None,
+    dry_run: bool = False,
+    rules: Sequence[str] = (),
+    since: dt.datetime | None = None,
+) -> rulebook.CheckRun:
+    return rulebook.run(
+        store, rule_settings(settings), as_of=as_of, dry_run=dry_run, rules=rules, since=since
+    )
+
+
+def parse_when(text: str, settings: Settings, option: str) -> dt.datetime:
+    """A DATETIME from the command line (contract section 1), local unless it has an offset."""
+    try:
+        return calls_module.parse_datetime(text, settings.calendar.zone)
+    except ValueError as err:
+        raise ConfigError(
+            option, str(err).split(";")[0], "write YYYY-MM-DD or YYYY-MM-DDTHH:MM"
+        ) from err
+
+
+def exception_json(record: ExceptionRecord, zone: dt.tzinfo) -> dict[str, object]:
+    """One line of `intake exceptions --json` (contract section 5)."""
+
+    def when(value: dt.datetime | None) -> str | None:
+        return value.astimezone(zone).isoformat(timespec="seconds") if value else None
+
+    return {
+        "id": record.id,
+        "rule": record.rule,
+        "severity": record.severity,
+        "status": record.status,
+        "raised_at": when(record.raised_at),
+        "due_at": when(record.due_at),
+        "child": (
+            {
+                "forenames": record.child_forenames,
+                "surname": record.child_surname,
+                "dob": record.child_dob,
+            }
+            if record.has_child
+            else None
+        ),
+        "message_id": record.message_id,
+        "call_id": record.call_id,
+        "detail": record.detail,
+        "late": record.late,
+        "resolved_at": when(record.resolved_at),
+    }

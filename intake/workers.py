@@ -24,7 +24,6 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from types import TracebackType
 
-from intake import checks
 from intake.errors import MalformedMessage, MessageError, RawExpired, WorkerCrashed
 from intake.messages import Message, parse_message
 from intake.store.ledger import Store
@@ -41,12 +40,11 @@ CHUNK = 16
 
 @dataclass(frozen=True)
 class Outcome:
-    """What parsing and checking one message came to, ready to persist."""
+    """What parsing one message came to, ready to persist."""
 
     pk: int
     message: Message | None
     failure: Failure | None = None
-    hits: tuple[object, ...] = ()
     #: What reading each attachment gave, aligned with ``message.attachments``. An unreadable
     #: attachment is a result like any other (its warnings say why), not a failed message.
     #: Kept out of ``repr``: it holds what the forms say.
@@ -54,17 +52,14 @@ class Outcome:
 
 
 def examine(pk: int, raw: bytes, limits: ReadLimits) -> Outcome:
-    """The parse and check stages for one message, in memory; never raises."""
+    """The parse stage for one message, in memory; never raises."""
     try:
         message = parse_message(raw)
         parsed = tuple(parse_isolated(a.data, a.filename, limits) for a in message.attachments)
         if message.problems:
             error = MalformedMessage(str(pk), "; ".join(message.problems))
             return Outcome(pk, message, Failure.of(error, transient=False), parsed=parsed)
-        hits: list[object] = []
-        for check in checks.REGISTRY:
-            hits.extend(check.run(message))
-        return Outcome(pk, message, hits=tuple(hits), parsed=parsed)
+        return Outcome(pk, message, parsed=parsed)
     except MessageError as err:
         return Outcome(pk, None, Failure.of(err, transient=err.transient))
     except Exception as err:

@@ -17,12 +17,15 @@ import logging
 from pathlib import Path
 
 from parsers.base import ReadLimits, Unreadable
-from parsers.fields import ParsedAttachment
+from parsers.fields import ChildRecord, ParsedAttachment
 from parsers.layout import Layout
 
 __all__ = ["ParsedAttachment", "ReadLimits", "forget", "parse_bytes", "parse_file", "sniff"]
 
 log = logging.getLogger("parsers")
+
+#: Kinds of tool whose subject child is read, so a tool sent on its own finds its referral.
+TOOL_KINDS = frozenset({"gcp", "brook_tool", "exploitation_tool"})
 
 _IMAGE_MAGIC = (
     (b"\xff\xd8\xff", "jpeg"),
@@ -101,11 +104,21 @@ def parse_bytes(data: bytes, filename: str, limits: ReadLimits | None = None) ->
                 return dataclasses.replace(
                     form, warnings=(*form.warnings, "kind: read as a referral form from its fields")
                 )
+        children: tuple[ChildRecord, ...] = ()
+        if kind in TOOL_KINDS:
+            # A GCP or tool names the child it is about: the rule book links it to the
+            # referral with it.
+            children = tuple(
+                child
+                for child in forms.read_form(layout, name, digest, "unknown", notes).children
+                if child.surname and (child.forenames or child.dob)
+            )
         return ParsedAttachment(
             file=name,
             sha256=digest,
             kind=kind,
             template=template,
+            children=children,
             warnings=tuple(layout.warnings) + tuple(notes),
             pages=layout.pages,
         )

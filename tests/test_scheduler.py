@@ -41,12 +41,14 @@ def test_daemon_polls_at_start_and_stops_cleanly_on_sigterm(
         text=True,
     )
     try:
-        deadline = time.monotonic() + 30
+        # Generous: the first poll starts parse workers and loads the calendar, and CI machines
+        # are shared.
+        deadline = time.monotonic() + 90
         while len(store.ledger("checked")) < 3 and time.monotonic() < deadline:
             time.sleep(0.1)
         assert len(store.ledger("checked")) == 3
         daemon.send_signal(signal.SIGTERM)
-        _, err = daemon.communicate(timeout=15)
+        _, err = daemon.communicate(timeout=60)
     finally:
         if daemon.poll() is None:
             daemon.kill()
@@ -75,3 +77,48 @@ def test_poll_refuses_while_another_process_holds_the_mailbox(
     assert done.returncode == 1
     assert "lock poll:cspoc is held" in done.stderr
     assert store.ledger() == []
+
+
+def test_the_daemon_judges_at_every_deadline(store: Store) -> None:
+    """GIVEN the default settings WHEN the daemon's jobs are built THEN the checks run on their
+    safety-net schedule and a one-off job waits for the next deadline; WHEN a check run leaves
+    a deadline pending THEN that job moves to a second after it."""
+    from intake.config import Settings
+    from intake.scheduler import _next_deadline, build_scheduler
+    from intake.store.records import Judgement
+
+    scheduler = build_scheduler(Settings(), store)
+    ids = {job.id for job in scheduler.get_jobs()}
+    assert {"checks", "deadline", "retry", "retention"} <= ids
+    due = dt.datetime.now(dt.UTC) + dt.timedelta(hours=3)
+    store.cases.record(
+        [
+            Judgement(
+                rule="neglect-no-gcp",
+                severity="exception",
+                anchor="form:1:1",
+                outcome="pending",
+                detail="",
+                due_at=due,
+                raised_at=due,
+                child_forenames=None,
+                child_surname=None,
+                child_dob=None,
+                message_pk=None,
+                form_ordinal=None,
+                call_pk=None,
+            )
+        ],
+        [],
+        as_of=dt.datetime.now(dt.UTC),
+        messages=[],
+        calls=[],
+    )
+    scheduler.start(paused=True)
+    try:
+        _next_deadline(scheduler, store, lambda: None)
+        job = scheduler.get_job("deadline")
+        assert job is not None
+        assert job.trigger.run_date == due + dt.timedelta(seconds=1)
+    finally:
+        scheduler.shutdown(wait=False)

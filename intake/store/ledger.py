@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import logging
@@ -18,10 +19,13 @@ from sqlalchemy import Engine, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from intake import mentions
 from intake.errors import LockHeld, NotFound, RawExpired, StoreError
+from intake.matching import fold
 from intake.messages import Attachment, Message
 from intake.sources.base import MessageRef, PostAction
 from intake.store import db
+from intake.store.cases import CaseStore
 from intake.store.models import (
     AttachmentRow,
     CursorRow,
@@ -106,6 +110,11 @@ class Store:
 
     def _tx(self, *, read: bool = False) -> _Transaction:
         return _Transaction(self._readers if read else self._sessions)
+
+    @functools.cached_property
+    def cases(self) -> CaseStore:
+        """The rule book's tables: calls, judgements, matches and exceptions."""
+        return CaseStore(self)
 
     @property
     def url(self) -> str:
@@ -303,9 +312,10 @@ class Store:
     # -- processing ------------------------------------------------------------------------
 
     def unfinished(self, mailbox: str | None = None) -> list[int]:
-        """Messages a crash left half-way (fetched or parsed, not checked), oldest first."""
+        """Messages a crash left before parsing, oldest first (parsed ones wait for the check
+        stage, which finds them itself)."""
         with self._tx(read=True) as session:
-            query = select(MessageRow.id).where(MessageRow.status.in_(("fetched", "parsed")))
+            query = select(MessageRow.id).where(MessageRow.status == "fetched")
             if mailbox is not None:
                 query = query.where(
                     MessageRow.id.in_(
@@ -390,8 +400,14 @@ class Store:
                     row.from_addr = message.from_[:320] or None
                     row.subject = message.subject
                     row.sent_at = row.sent_at or message.date
+                    row.in_reply_to = _text(message.in_reply_to, 998)
+                    row.thread_refs = _text(" ".join(message.references), 20_000) or None
+                    row.mentions = mentions.extract(
+                        [message.subject, message.text, *(a.filename for a in message.attachments)]
+                    ).to_json()
                 if failure is None:
-                    row.status = "checked"
+                    # Read; the check stage judges it next and marks it checked.
+                    row.status = "parsed"
                     row.error = row.error_class = row.error_traceback = None
                     row.next_attempt_at = None
                 else:
@@ -788,7 +804,15 @@ def _child_values(attachment_pk: int, ordinal: int, child: ChildRecord) -> dict[
         "gender": _text(child.gender, 50),
         "address": _text(child.address, _MAX_VALUE_CHARS),
         "postcode": _text(child.postcode, 16),
+        "surname_key": _key(child.surname),
+        "forename_key": _key(child.forenames),
     }
+
+
+def _key(name: str | None) -> str | None:
+    """The folded last word of a surname or first word of forenames, for candidate lookups."""
+    words = fold(name).split()
+    return words[0][:200] if words else None
 
 
 def _parsed_of(

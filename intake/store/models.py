@@ -85,9 +85,16 @@ class MessageRow(Base):
     next_attempt_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     #: Received before the mailbox's onboarding cut-off: stored, but raises no exceptions.
     quiet: Mapped[bool] = mapped_column(Boolean, default=False)
-    from_addr: Mapped[str | None] = mapped_column(String(320))
+    from_addr: Mapped[str | None] = mapped_column(String(320), index=True)
     subject: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    #: The message this one answers (In-Reply-To), for linking a follow-up to its referral.
+    in_reply_to: Mapped[str | None] = mapped_column(String(998), index=True)
+    #: Its References header: message ids, space-separated, the newest few.
+    thread_refs: Mapped[str | None] = mapped_column(Text)
+    #: What the subject, body and file names mention that can tie the message to a child: folded
+    #: name words, dates and postcodes, as JSON (see intake.mentions). Matching only.
+    mentions: Mapped[str | None] = mapped_column(Text)
 
 
 class SightingRow(Base):
@@ -189,6 +196,10 @@ class FormChildRow(Base):
     gender: Mapped[str | None] = mapped_column(String(50))
     address: Mapped[str | None] = mapped_column(Text)
     postcode: Mapped[str | None] = mapped_column(String(16))
+    #: Folded surname and first forename (intake.matching.fold), for finding the same child
+    #: when a date of birth is missing on one side.
+    surname_key: Mapped[str | None] = mapped_column(String(200), index=True)
+    forename_key: Mapped[str | None] = mapped_column(String(200), index=True)
 
 
 class FormConcernRow(Base):
@@ -200,6 +211,131 @@ class FormConcernRow(Base):
         ForeignKey("attachments.id", ondelete="CASCADE"), primary_key=True
     )
     code: Mapped[str] = mapped_column(String(32), primary_key=True, index=True)
+
+
+class CallRow(Base):
+    """A phone contact: from the call log (CSV or `intake calls add`) or declared on a form."""
+
+    __tablename__ = "calls"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    called_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+    caller_name: Mapped[str | None] = mapped_column(String(200))
+    caller_agency: Mapped[str | None] = mapped_column(String(200))
+    caller_phone: Mapped[str | None] = mapped_column(String(50))
+    child_forenames: Mapped[str | None] = mapped_column(String(200))
+    child_surname: Mapped[str | None] = mapped_column(String(200))
+    child_dob: Mapped[str | None] = mapped_column(String(10), index=True)
+    surname_key: Mapped[str | None] = mapped_column(String(200), index=True)
+    forename_key: Mapped[str | None] = mapped_column(String(200), index=True)
+    urgent: Mapped[bool] = mapped_column(Boolean)
+    #: ``referral`` or ``consultation`` (advice only: never owes an email).
+    kind: Mapped[str] = mapped_column(String(16))
+    taken_by: Mapped[str | None] = mapped_column(String(200))
+    notes: Mapped[str | None] = mapped_column(Text)
+    #: ``csv``, ``cli`` or ``form`` (declared on a referral form: phoned first, when, to whom).
+    source: Mapped[str] = mapped_column(String(16))
+    #: For a declared call: the message and the form attachment (by ordinal) declaring it.
+    message_pk: Mapped[int | None] = mapped_column(
+        ForeignKey("messages.id", ondelete="CASCADE"), index=True
+    )
+    form_ordinal: Mapped[int | None] = mapped_column(Integer)
+    #: Same call, same values: importing it again stores nothing new.
+    fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[str] = mapped_column(String(200))
+    #: When the checks last judged this call; NULL: new or changed, judge it at the next check.
+    checked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)
+
+
+class ExceptionRow(Base):
+    """A rule broken by a referral, message or call: raised once, open until resolved."""
+
+    __tablename__ = "exceptions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: ``RULE|ANCHOR`` (e.g. ``neglect-no-gcp|form:12:1``): a check run never raises it twice.
+    key: Mapped[str] = mapped_column(String(300), unique=True)
+    rule: Mapped[str] = mapped_column(String(64), index=True)
+    severity: Mapped[str] = mapped_column(String(16))
+    #: open, resolved (by a person, with a note) or auto_resolved (the missing item arrived).
+    status: Mapped[str] = mapped_column(String(16))
+    raised_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+    due_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    message_pk: Mapped[int | None] = mapped_column(
+        ForeignKey("messages.id", ondelete="SET NULL"), index=True
+    )
+    form_ordinal: Mapped[int | None] = mapped_column(Integer)
+    call_pk: Mapped[int | None] = mapped_column(ForeignKey("calls.id", ondelete="SET NULL"))
+    child_forenames: Mapped[str | None] = mapped_column(String(200))
+    child_surname: Mapped[str | None] = mapped_column(String(200))
+    child_dob: Mapped[str | None] = mapped_column(String(10))
+    detail: Mapped[str] = mapped_column(Text)
+    #: The matches behind the outcome, as JSON (what was compared and why it matched).
+    evidence: Mapped[str | None] = mapped_column(Text)
+    #: When the missing item arrived (auto_resolved) or a person resolved it.
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    resolved_by: Mapped[str | None] = mapped_column(String(200))
+    resolution_note: Mapped[str | None] = mapped_column(Text)
+    #: The message that brought the missing item, for auto_resolved.
+    resolving_message_pk: Mapped[int | None] = mapped_column(
+        ForeignKey("messages.id", ondelete="SET NULL")
+    )
+    #: auto_resolved only: the item arrived after the deadline.
+    late: Mapped[bool | None] = mapped_column(Boolean)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class ExceptionEventRow(Base):
+    """One change to an exception, with who or what made it (the exception's timeline)."""
+
+    __tablename__ = "exception_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    exception_pk: Mapped[int] = mapped_column(
+        ForeignKey("exceptions.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    #: ``check:RULE`` for the service, ``user:NAME`` for a person.
+    actor: Mapped[str] = mapped_column(String(200))
+    #: raised, auto_resolved, resolved, reopened, relinked, withdrawn
+    action: Mapped[str] = mapped_column(String(32))
+    from_status: Mapped[str | None] = mapped_column(String(16))
+    to_status: Mapped[str | None] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class CheckResultRow(Base):
+    """The latest judgement of one check on one referral, message or call: hits and misses."""
+
+    __tablename__ = "check_results"
+
+    #: ``form:MSG:ORDINAL``, ``msg:MSG`` or ``call:CALL``.
+    anchor: Mapped[str] = mapped_column(String(100), primary_key=True)
+    rule: Mapped[str] = mapped_column(String(64), primary_key=True)
+    #: hit, miss, pending (its deadline is still ahead), skip (does not apply), merged
+    outcome: Mapped[str] = mapped_column(String(16))
+    detail: Mapped[str | None] = mapped_column(Text)
+    due_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)
+    judged_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    #: The time the judgement was made as of (``intake check --as-of``).
+    as_of: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class MatchRow(Base):
+    """Two records found to be about the same child, with the evidence."""
+
+    __tablename__ = "matches"
+    __table_args__ = (UniqueConstraint("left", "right", name="uq_matches_pair"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: Record keys: ``form:MSG:ORDINAL``, ``msg:MSG`` or ``call:CALL``.
+    left: Mapped[str] = mapped_column(String(100), index=True)
+    right: Mapped[str] = mapped_column(String(100))
+    confidence: Mapped[float] = mapped_column(Float)
+    #: JSON: short codes (dob equal, forenames nickname, thread reply ...), never the names.
+    evidence: Mapped[str] = mapped_column(Text)
+    found_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 
 class CursorRow(Base):
@@ -230,5 +366,6 @@ class LockRow(Base):
 
 
 Index("ix_messages_status_next", MessageRow.status, MessageRow.next_attempt_at)
+Index("ix_exceptions_status_rule", ExceptionRow.status, ExceptionRow.rule)
 #: Matching a child across messages and calls starts from the date of birth, then the surname.
 Index("ix_form_children_dob_surname", FormChildRow.dob, FormChildRow.surname)

@@ -138,3 +138,140 @@ class Failure:
             traceback="".join(traceback.format_exception(error))[-20000:],
             transient=transient,
         )
+
+
+@dataclass(frozen=True)
+class ExceptionRecord:
+    """One exception as `intake exceptions` lists it (contract section 5)."""
+
+    id: int
+    rule: str
+    severity: str
+    status: str
+    raised_at: dt.datetime
+    due_at: dt.datetime | None
+    child_forenames: str | None
+    child_surname: str | None
+    child_dob: str | None
+    message_pk: int | None
+    #: The message's Message-ID header.
+    message_id: str | None
+    call_id: int | None
+    detail: str
+    late: bool | None = None
+    resolved_at: dt.datetime | None = None
+    resolved_by: str | None = None
+    resolution_note: str | None = None
+
+    @property
+    def has_child(self) -> bool:
+        return any((self.child_forenames, self.child_surname, self.child_dob))
+
+
+@dataclass(frozen=True)
+class ExceptionEvent:
+    """One change in an exception's timeline."""
+
+    at: dt.datetime
+    actor: str
+    action: str
+    from_status: str | None
+    to_status: str | None
+    note: str | None
+
+
+@dataclass(frozen=True)
+class StoredCall:
+    """A phone contact as `intake calls list` shows it."""
+
+    id: int
+    called_at: dt.datetime
+    caller_name: str | None
+    caller_agency: str | None
+    child_forenames: str | None
+    child_surname: str | None
+    child_dob: str | None
+    urgent: bool
+    kind: str
+    source: str
+    taken_by: str | None
+    message_pk: int | None
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """One check's finding on one case, ready for the store to record."""
+
+    rule: str
+    severity: str
+    anchor: str
+    outcome: str
+    detail: str
+    due_at: dt.datetime | None
+    #: When a live service would have raised it: the deadline, or when the case began.
+    raised_at: dt.datetime
+    child_forenames: str | None
+    child_surname: str | None
+    child_dob: str | None
+    message_pk: int | None
+    form_ordinal: int | None
+    call_pk: int | None
+    arrived_at: dt.datetime | None = None
+    arrived_in: int | None = None
+    late: bool | None = None
+    merged_into: str | None = None
+    #: JSON text: the matches the finding rests on.
+    evidence: str | None = None
+
+
+@dataclass(frozen=True)
+class MatchFound:
+    left: str
+    right: str
+    confidence: float
+    evidence: str
+
+
+@dataclass(frozen=True)
+class Change:
+    """What recording a judgement did (or, in a dry run, would do) to the exceptions."""
+
+    rule: str
+    anchor: str
+    #: raised, raised-late (raised and already auto_resolved), auto_resolved, withdrawn, relinked
+    action: str
+    exception_id: int | None
+    detail: str
+    child_forenames: str | None = None
+    child_surname: str | None = None
+    child_dob: str | None = None
+
+
+@dataclass(frozen=True)
+class DeclaredCall:
+    """A phone call a referral form says was made before it was sent."""
+
+    message_pk: int
+    form_ordinal: int
+    called_at: dt.datetime
+    child_forenames: str | None
+    child_surname: str | None
+    child_dob: str | None
+    urgent: bool
+    caller_name: str | None
+    caller_agency: str | None
+    caller_phone: str | None
+    taken_by: str | None
+    notes: str | None
+
+
+@dataclass(frozen=True)
+class Work:
+    """What the next check run must judge."""
+
+    #: Messages read but not yet judged (status ``parsed``), received by ``as_of``.
+    messages: tuple[int, ...]
+    #: Calls new or changed since they were last judged, made by ``as_of``.
+    calls: tuple[int, ...]
+    #: Anchors whose pending deadline has passed by ``as_of``.
+    due: tuple[str, ...]

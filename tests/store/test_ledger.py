@@ -269,13 +269,14 @@ def count_rows(store: Store, table: str) -> int:
 
 def test_parsed_attachments_round_trip(store: Store) -> None:
     """GIVEN a message whose RFS gave fields of every value type, two children, concerns and a
-    warning, and whose GCP gave a kind only WHEN saved with its outcome and loaded back
+    warning, and whose GCP gave a kind only WHEN saved with its outcome (parsed: the check stage
+    judges it next) and loaded back
     THEN both results come back exactly as the parser gave them (a bool stays a bool, an int an
     int, a null a null), and the summary counts attachments by kind."""
     message = message_with_two_attachments()
     pk = store.record_batch([incoming(b"m", 1)])[0].id
     results = (rfs_result(message), gcp_result(message))
-    assert save(store, pk, message, results) == "checked"
+    assert save(store, pk, message, results) == "parsed"
     loaded = store.parsed_attachments(pk)
     assert loaded == list(results)
     assert loaded[0].value("urgent") is False and loaded[0].value("threshold_level") == 3
@@ -353,7 +354,7 @@ def test_hostile_parse_results_are_stored_without_breaking_the_batch(store: Stor
         max_attempts=4,
         backoff=dt.timedelta(minutes=5),
     )
-    assert statuses == ["checked", "checked"]
+    assert statuses == ["parsed", "parsed"]
     stored = store.parsed_attachments(ids[0])[0]
     assert stored.value("child_surname") == "Ashdown?"
     assert stored.fields["child_surname"].confidence == 0.0

@@ -70,3 +70,31 @@ def test_0002_forms_keeps_existing_attachments(database_url: str) -> None:
         db.upgrade(engine)
     finally:
         engine.dispose()
+
+
+def test_0003_rulebook_sends_checked_messages_to_be_judged(database_url: str) -> None:
+    """GIVEN a ledger at 0002 with a message `checked` before any rule existed WHEN upgraded to
+    0003_rulebook THEN it is `parsed`, so the next `intake check` judges it; WHEN downgraded
+    THEN it is `checked` again and the rule book's tables are gone."""
+    engine = db.make_engine(database_url)
+    now = dt.datetime(2026, 11, 29, 9, 0, tzinfo=dt.UTC)
+    try:
+        db.downgrade(engine, "0002_forms")
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO messages (id, raw_size, received_at, first_seen_at, updated_at, "
+                    "status, attempts, quiet) VALUES (1, 10, :now, :now, :now, 'checked', 0, :no)"
+                ),
+                {"now": now.replace(tzinfo=None), "no": False},
+            )
+        db.upgrade(engine, "0003_rulebook")
+        with engine.begin() as conn:
+            assert conn.execute(text("SELECT status FROM messages")).scalar_one() == "parsed"
+            assert conn.execute(text("SELECT count(*) FROM exceptions")).scalar_one() == 0
+        db.downgrade(engine, "0002_forms")
+        with engine.begin() as conn:
+            assert conn.execute(text("SELECT status FROM messages")).scalar_one() == "checked"
+        db.upgrade(engine)
+    finally:
+        engine.dispose()

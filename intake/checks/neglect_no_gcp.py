@@ -1,0 +1,77 @@
+"""``neglect-no-gcp``: a neglect referral must come with the Graded Care Profile.
+
+The front door asks referrers reporting neglect to attach the GCP. It counts when it is
+attached to the referral, or arrives in another email about the same child by the end of the
+referral's working day (the close of that day, or of the next working day for a referral
+received after closing or on a day the front door is shut). A GCP sent shortly before the
+referral (within ``gcp_lookback_days``) counts too. The detail says when the form claims a GCP
+is attached and none came, and when an attachment that might be the GCP could not be read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from intake.cases import Case, Finding, hit, miss, pending, skip
+from intake.checks import Check
+from intake.checks.common import message_ref, reason_of, unreadable_documents, when
+
+
+def run(case: Case) -> Finding:
+    form, mail = case.form, case.mail
+    assert form is not None and mail is not None
+    if case.copy_of:
+        return skip(f"a copy of {case.copy_of}")
+    if "neglect" not in form.concerns:
+        return skip("no neglect concern")
+    if mail.has("gcp"):
+        return miss("Graded Care Profile attached")
+    settings = case.settings
+    due = settings.calendar.end_of_working_day(mail.received_at)
+    earliest = mail.received_at - dt.timedelta(days=settings.gcp_lookback_days)
+    sent = sorted(
+        (
+            link
+            for link in case.related_mail
+            if link.mail is not None and link.mail.has("gcp") and link.at >= earliest
+        ),
+        key=lambda link: link.at,
+    )
+    on_time = [link for link in sent if link.at <= due]
+    if on_time:
+        return miss(
+            f"Graded Care Profile received in {message_ref(on_time[0])}",
+            due_at=due,
+            links=(on_time[0],),
+        )
+    if case.as_of < due:
+        return pending(due, "waiting for a Graded Care Profile until the end of the working day")
+    detail = f"neglect concern; no Graded Care Profile attached or received by {when(due, case)}"
+    if form.value("gcp_attached_claimed") is True:
+        detail += "; the form says one is attached"
+    unread = unreadable_documents(mail.attachments)
+    if unread:
+        detail += "; " + "; ".join(
+            f"attachment {a.ordinal} could not be read ({reason_of(a)}) and might be the GCP"
+            for a in unread
+        )
+    late = [link for link in sent if link.at > due]
+    if late:
+        first = late[0]
+        return hit(
+            f"{detail}; it arrived late in {message_ref(first)} at {when(first.at, case)}",
+            due_at=due,
+            arrived_at=first.at,
+            arrived_in=first.mail.pk if first.mail else None,
+            links=(first,),
+        )
+    return hit(detail, due_at=due)
+
+
+CHECK = Check(
+    code="neglect-no-gcp",
+    severity="exception",
+    applies_to="form",
+    description="neglect referral with no Graded Care Profile by the end of its working day",
+    run=run,
+)
