@@ -22,7 +22,9 @@ it live would have.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import functools
 import json
 import logging
 import re
@@ -39,10 +41,16 @@ from intake.store.records import Change, DeclaredCall, Judgement, MatchFound
 
 log = logging.getLogger("intake.rulebook")
 
+#: Attachment kinds that follow a referral (a GCP, a Brook record, an exploitation tool).
+TOOLS = ("gcp", "brook_tool", "exploitation_tool")
 #: A link weaker than this is not trusted to say two records are about the same child.
 MIN_LINK = 0.6
-#: How far around a message its sender's other mail and follow-ups are looked for.
+#: How far after a message (or call) its follow-ups are looked for: a GCP a week late still
+#: closes its exception, marked late.
 _NEAR = dt.timedelta(days=7)
+#: How far around a message the same sender's other mail is looked for (a follow-up the same
+#: working day, a GCP sent just before its referral).
+_SAME_SENDER = dt.timedelta(days=2)
 _ONE_RUN = threading.Lock()
 #: Longest a check run may hold the cross-process lease (a crashed holder on this host is noticed
 #: at once).
@@ -133,7 +141,7 @@ def _run(
         )
     else:
         cases_db.declare_calls(declared)
-        call_pks = list(cases_db.work(as_of).calls)
+        call_pks = cases_db.unjudged_calls(as_of)
 
     relater = Relater(store, settings, as_of)
     relater.mail.update(mails)
@@ -191,6 +199,8 @@ def _run(
             "hits": report.hits,
             "raised": report.count("raised") + report.count("raised-late"),
             "auto_resolved": report.count("auto_resolved"),
+            "loaded_messages": len(relater.mail),
+            "loaded_calls": len(relater.calls),
         },
     )
     return report
@@ -382,11 +392,13 @@ class Relater:
         return cases
 
     def _gather(self, items: Sequence[tuple[Mail | None, Form | None, Call | None]]) -> None:
-        """Load every record that could be about the same child as one of ``items``."""
+        """Load every record that could be about the same child as one of ``items``, and index
+        what is loaded (by date of birth, name, thread, sender and time) for :meth:`_links`."""
         if not items:
             return
         people: list[Person] = []
         times: list[dt.datetime] = []
+        formless: list[Mail] = []
         ids: set[str] = set()
         parents: set[str] = set()
         senders: set[str] = set()
@@ -397,6 +409,8 @@ class Relater:
                 times.append(call.called_at)
             if mail is not None:
                 times.append(mail.received_at)
+                if not mail.forms:
+                    formless.append(mail)
                 people.extend(_people_of(mail, form))
                 if mail.message_id:
                     ids.add(mail.message_id)
@@ -407,27 +421,124 @@ class Relater:
                 shas.add(form.sha256)
         first = min(times)
         since = first - dt.timedelta(days=self.settings.re_referral_days + 1)
-        dobs = {p.dob.isoformat() for p in people if p.dob}
-        keys = set().union(*(name_keys(p) for p in people)) if people else set()
-        dobless_keys = (
-            set().union(*(name_keys(p) for p in people if p.dob is None)) if people else set()
-        )
+        dated = [p for p in people if p.dob]
+        undated = [p for p in people if p.dob is None]
+        dobs = {p.dob.isoformat() for p in dated if p.dob}
+        keys = {k for p in people for k in name_keys(p)}
+        # A child with no date of birth: records with the same surname (either way round),
+        # near in time; a name alone is weak evidence, so not half a year of it.
+        surnames = {k for p in undated for k in _surname_keys(p)}
+        near = min((t for t, p in zip(times, people, strict=False) if p.dob is None), default=first)
         db = self.db
-        messages = db.messages_about(dobs, keys, since, self.as_of, any_keys=dobless_keys)
+        # The same date of birth over the re-referral period; records with no date of birth
+        # only near in time (they match only with corroboration, a name alone is weak).
+        messages = db.messages_about(dobs, (), since, self.as_of)
+        calls = db.calls_about(dobs, (), since, self.as_of)
+        recent = first - 2 * _NEAR
+        messages |= db.messages_about((), keys, recent, self.as_of)
+        calls |= db.calls_about((), keys, recent, self.as_of)
+        if surnames:
+            messages |= db.messages_about((), (), near - _NEAR, self.as_of, any_keys=surnames)
+            calls |= db.calls_about((), (), near - _NEAR, self.as_of, any_keys=surnames)
         messages |= db.thread_of(ids, parents)
-        # Follow-ups and the same sender's mail near each case (windows merged, so a case
-        # months old does not pull in all the mail in between).
-        for start, end in _windows(times, _NEAR, self.as_of):
+        for start, end in _windows(times, _SAME_SENDER, self.as_of):
             messages |= db.messages_between(start, end, senders=senders)
-            messages |= db.messages_between(
-                start, end, kinds=("rfs", "gcp", "brook_tool", "exploitation_tool")
-            )
-        calls = db.calls_about(dobs, keys, since, self.as_of, any_keys=dobless_keys)
+        for start, end in _windows(times, _NEAR, self.as_of, before=_SAME_SENDER):
+            messages |= db.messages_between(start, end, kinds=TOOLS)
+        # A message with no form may follow up a referral sent days before: the referrals whose
+        # child it names (a surname, a date of birth), found by index, not by reading them all.
+        if formless:
+            said_words = {w for m in formless for w in m.mentions.words}
+            said_dates = {d.isoformat() for m in formless for d in m.mentions.dates}
+            start = min(m.received_at for m in formless) - 2 * _NEAR
+            messages |= db.messages_about(said_dates, (), start, self.as_of, surnames=said_words)
         self.mail.update(db.mail(pk for pk in messages if pk not in self.mail))
         self.calls.update(db.calls_by_pk(pk for pk in calls if pk not in self.calls))
         missing = shas - set(self._copies)
         if missing:
             self._copies.update(db.first_copies(missing))
+        self._index()
+
+    def _index(self) -> None:
+        """Where each loaded record can be found from: its children's dates of birth and name
+        keys, its thread ids, its sender, its time."""
+        by_dob: dict[dt.date, set[int]] = {}
+        by_key: dict[str, set[int]] = {}
+        undated_key: dict[str, set[int]] = {}
+        thread: dict[str, set[int]] = {}
+        sender: dict[str, list[Mail]] = {}
+        tools: list[Mail] = []
+        forms: list[Mail] = []
+        for mail in self.mail.values():
+            for child in _people_of(mail, None):
+                if child.dob:
+                    by_dob.setdefault(child.dob, set()).add(mail.pk)
+                for key in name_keys(child):
+                    by_key.setdefault(key, set()).add(mail.pk)
+                    if child.dob is None:
+                        undated_key.setdefault(key, set()).add(mail.pk)
+            for ref in filter(None, (mail.message_id, mail.in_reply_to, *mail.references)):
+                thread.setdefault(ref, set()).add(mail.pk)
+            if mail.sender:
+                sender.setdefault(mail.sender, []).append(mail)
+            if any(a.kind in TOOLS for a in mail.attachments):
+                tools.append(mail)
+            if mail.forms:
+                forms.append(mail)
+        calls_dob: dict[dt.date, set[int]] = {}
+        calls_key: dict[str, set[int]] = {}
+        calls_undated: dict[str, set[int]] = {}
+        declared: dict[int, list[Call]] = {}
+        for call in self.calls.values():
+            if call.message_pk is not None:
+                declared.setdefault(call.message_pk, []).append(call)
+            if call.child.dob:
+                calls_dob.setdefault(call.child.dob, set()).add(call.pk)
+            for key in name_keys(call.child):
+                calls_key.setdefault(key, set()).add(call.pk)
+                if call.child.dob is None:
+                    calls_undated.setdefault(key, set()).add(call.pk)
+        self._by_dob, self._by_key, self._undated_key = by_dob, by_key, undated_key
+        self._thread, self._sender = thread, sender
+        self._declared = declared
+        self._tools = _Timeline(tools)
+        self._forms = _Timeline(forms)
+        self._calls_dob, self._calls_key, self._calls_undated = (
+            calls_dob,
+            calls_key,
+            calls_undated,
+        )
+
+    def _candidates(
+        self, mail: Mail | None, people: Sequence[Person], at: dt.datetime
+    ) -> tuple[set[int], set[int]]:
+        """Messages and calls worth comparing with a case: the same date of birth, a shared
+        name where a date of birth is missing, the same thread or sender, tools near in time,
+        and (for a message with no form) referrals shortly before it."""
+        mails: set[int] = set()
+        calls: set[int] = set()
+        for person in people:
+            keys = name_keys(person)
+            if person.dob is not None:
+                mails |= self._by_dob.get(person.dob, set())
+                calls |= self._calls_dob.get(person.dob, set())
+                for key in keys:
+                    mails |= self._undated_key.get(key, set())
+                    calls |= self._calls_undated.get(key, set())
+            else:
+                for key in keys:
+                    mails |= self._by_key.get(key, set())
+                    calls |= self._calls_key.get(key, set())
+        if mail is not None:
+            for ref in filter(None, (mail.message_id, mail.in_reply_to, *mail.references)):
+                mails |= self._thread.get(ref, set())
+            for other in self._sender.get(mail.sender or "", ()):
+                if abs(other.received_at - at) <= _SAME_SENDER:
+                    mails.add(other.pk)
+            mails.update(m.pk for m in self._tools.between(at - _SAME_SENDER, at + _NEAR))
+            if not mail.forms:
+                mails.update(m.pk for m in self._forms.between(at - 2 * _NEAR, at))
+        return mails, calls
 
     def _copy_of(self, form: Form, mail: Mail) -> str | None:
         first = self._copies.get(form.sha256)
@@ -442,9 +553,20 @@ class Relater:
     ) -> tuple[tuple[Link, ...], tuple[Link, ...]]:
         related_mail: list[Link] = []
         related_calls: list[Link] = []
-        own = mail.pk if mail is not None else call.message_pk if call is not None else None
-        for other in self.mail.values():
-            if other.received_at > self.as_of:
+        if call is not None:
+            people: Sequence[Person] = [call.child]
+            at = call.called_at
+        else:
+            assert mail is not None
+            people = _people_of(mail, form)
+            at = mail.received_at
+        mail_pks, call_pks = self._candidates(mail, people, at)
+        if call is not None and call.message_pk is not None:
+            mail_pks.add(call.message_pk)
+        own = mail.pk if mail is not None else None
+        for pk in sorted(mail_pks):
+            other = self.mail.get(pk)
+            if other is None or other.received_at > self.as_of:
                 continue
             if call is not None:
                 if call.message_pk == other.pk:
@@ -459,14 +581,21 @@ class Relater:
             if other.pk == own or mail is None:
                 continue
             related_mail.extend(self._mail_to_mail(mail, form, other))
-        for other_call in self.calls.values():
-            if other_call.called_at > self.as_of:
+        for pk in sorted(call_pks):
+            other_call = self.calls.get(pk)
+            if other_call is None or other_call.called_at > self.as_of:
                 continue
             if call is not None and other_call.pk == call.pk:
                 continue
             link = self._to_call(mail, form, call, other_call)
             if link is not None:
                 related_calls.append(link)
+        if mail is not None:  # the calls this message's forms declare
+            for declared in self._declared.get(mail.pk, ()):
+                if declared.pk not in call_pks:
+                    link = self._to_call(mail, form, call, declared)
+                    if link is not None:
+                        related_calls.append(link)
         related_mail.sort(key=lambda link: (link.at, link.key))
         related_calls.sort(key=lambda link: (link.at, link.key))
         return tuple(related_mail), tuple(related_calls)
@@ -479,26 +608,34 @@ class Relater:
         mine = _people_of(mail, form)
         same_sender = bool(mail.sender) and mail.sender == other.sender
         links: list[Link] = []
-        explicit_mismatch = False
-        for theirs_form in other.forms:
-            best = _best(mine, theirs_form.children, corroborated=same_sender)
+        mismatch = False
+        for theirs in other.forms:
+            best = _best(mine, theirs.children, corroborated=same_sender)
             if best is not None:
-                links.append(Link.of(best, mail=other, form=theirs_form))
-            elif mine and theirs_form.children:
-                explicit_mismatch = True
-        tool_children = [p for a in other.attachments for p in a.children]
-        if other.forms:
-            if not links and not explicit_mismatch:
-                thread = _thread(mail, other)
-                if thread and len(other.forms) == 1:
-                    links.append(Link(0.8, {"thread": thread}, other, None, other.forms[0]))
+                links.append(Link.of(best, mail=other, form=theirs))
+            elif _other_child(mine, theirs.children):
+                mismatch = True
+        if links or mismatch:
             return links
-        # A message with no form: a follow-up (GCP, tool) or a query.
+        if other.forms:
+            if mail.forms:  # two referrals with no child in common: only a reply in thread
+                thread = _thread(mail, other)
+                if thread and len(other.forms) == 1 and not mine:
+                    return [Link(0.8, {"thread": thread}, other, None, other.forms[0])]
+                return []
+            # The case is a follow-up with no form: is it about this referral?
+            evidence = self._loose(mail, mine, other, same_sender)
+            if evidence is None:
+                return []
+            confidence, reasons = evidence
+            return [Link(confidence, reasons, other, None, other.forms[0])]
+        # The other message has no form: a follow-up (GCP, tool) or a query.
+        tool_children = [p for a in other.attachments for p in a.children]
         best = _best(mine, tool_children, corroborated=same_sender)
         if best is not None:
             return [Link.of(best, mail=other)]
-        if _other_child(mine, tool_children):
-            return []  # the tool names a different child
+        if not mail.forms or _other_child(mine, tool_children):
+            return []  # two follow-ups, or the tool names a different child
         evidence = self._loose(mail, mine, other, same_sender)
         if evidence is not None:
             confidence, reasons = evidence
@@ -508,34 +645,35 @@ class Relater:
     def _loose(
         self, mail: Mail, mine: Sequence[Person], other: Mail, same_sender: bool
     ) -> tuple[float, dict[str, str]] | None:
-        """A follow-up with no child on it: thread, what it mentions, or the sender."""
+        """A referral and a follow-up that names no child on a form: the thread, what one
+        mentions of the other's child, or the sender's only referral that working day."""
         thread = _thread(mail, other)
         if thread:
             return 0.85, {"thread": thread}
-        mentioned = _mentioned(mine, other) or _mentioned(_people_of(other, None), mail)
+        theirs = _people_of(other, None)
+        mentioned = _mentioned(mine, other) or _mentioned(theirs, mail)
         if mentioned is not None:
             confidence, reasons = mentioned
             if same_sender:
                 reasons["sender"] = "same"
                 confidence = min(1.0, confidence + 0.1)
             return confidence, reasons
-        if same_sender and mine:
-            calendar = self.settings.calendar
-            if calendar.working_day_of(mail.received_at) != calendar.working_day_of(
-                other.received_at
-            ):
-                return None
-            # Only when the sender referred no other child that working day.
-            day = calendar.working_day_of(mail.received_at)
-            referred = {
-                _child_key(child)
-                for m in self.mail.values()
-                if m.sender == mail.sender and calendar.working_day_of(m.received_at) == day
-                for f in m.forms
-                for child in f.children[:1]
-            }
-            if len(referred) <= 1:
-                return 0.6, {"sender": "same", "day": "same working day"}
+        if not same_sender or not (mine or theirs):
+            return None
+        calendar = self.settings.calendar
+        day = calendar.working_day_of(mail.received_at)
+        if calendar.working_day_of(other.received_at) != day:
+            return None
+        # Only when the sender referred no other child that working day.
+        referred = {
+            _child_key(child)
+            for m in self._sender.get(mail.sender or "", ())
+            if calendar.working_day_of(m.received_at) == day
+            for f in m.forms
+            for child in f.children[:1]
+        }
+        if len(referred) <= 1:
+            return 0.6, {"sender": "same", "day": "same working day"}
         return None
 
     def _call_to_forms(self, call: Call, other: Mail) -> list[Link]:
@@ -600,7 +738,7 @@ def _other_child(mine: Sequence[Person], theirs: Sequence[Person]) -> bool:
     (Initials or a name alone prove nothing: tools are often anonymised.)"""
     ours = {p.dob for p in mine if p.dob}
     return bool(ours) and any(
-        p.dob is not None and p.dob not in ours and len(fold(p.surname)) > 2 for p in theirs
+        p.dob is not None and p.dob not in ours and len(_folded(p.surname)) > 2 for p in theirs
     )
 
 
@@ -642,10 +780,16 @@ def _same_referrer(call: Call, form: Form) -> bool:
     phone = _digits(call.caller_phone)
     if phone and phone == _digits(form.text("referrer_phone")):
         return True
-    name = fold(call.caller_name)
-    return bool(name) and name == fold(form.text("referrer_name"))
+    name = _folded(call.caller_name)
+    return bool(name) and name == _folded(form.text("referrer_name"))
 
 
+@functools.lru_cache(maxsize=65536)
+def _folded(text: str | None) -> str:
+    return fold(text)
+
+
+@functools.lru_cache(maxsize=65536)
 def _digits(text: str | None) -> str:
     digits = re.sub(r"\D", "", text or "")
     if digits.startswith("44"):
@@ -661,13 +805,36 @@ def _child_key(person: Person) -> tuple[str, str, str]:
     )
 
 
+class _Timeline:
+    """Messages in order of arrival, to find those received between two times."""
+
+    def __init__(self, mails: Iterable[Mail]) -> None:
+        self.mails = sorted(mails, key=lambda m: m.received_at)
+        self.times = [m.received_at for m in self.mails]
+
+    def between(self, start: dt.datetime, end: dt.datetime) -> Sequence[Mail]:
+        return self.mails[
+            bisect.bisect_left(self.times, start) : bisect.bisect_right(self.times, end)
+        ]
+
+
+def _surname_keys(person: Person) -> set[str]:
+    """Folded words of a surname (and of the forenames, in case the two were swapped)."""
+    return set(fold(person.surname).split()) | set(fold(person.forenames).split()[:1])
+
+
 def _windows(
-    times: Sequence[dt.datetime], pad: dt.timedelta, until: dt.datetime
+    times: Sequence[dt.datetime],
+    pad: dt.timedelta,
+    until: dt.datetime,
+    *,
+    before: dt.timedelta | None = None,
 ) -> list[tuple[dt.datetime, dt.datetime]]:
-    """[t - pad, t + pad] around each time (none past ``until``), overlapping ones merged."""
+    """[t - before, t + pad] around each time (``before`` defaults to ``pad``; none past
+    ``until``), overlapping ones merged."""
     merged: list[tuple[dt.datetime, dt.datetime]] = []
     for at in sorted(times):
-        start, end = at - pad, min(at + pad, until)
+        start, end = at - (pad if before is None else before), min(at + pad, until)
         if merged and start <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(merged[-1][1], end))
         else:

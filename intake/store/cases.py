@@ -256,11 +256,22 @@ class CaseStore:
                 .order_by(CallRow.called_at, CallRow.id)
             ).scalars()
             due = session.execute(
-                select(CheckResultRow.anchor)
-                .where(CheckResultRow.outcome == "pending", CheckResultRow.due_at <= as_of)
-                .distinct()
+                select(CheckResultRow.anchor).where(
+                    CheckResultRow.outcome == "pending", CheckResultRow.due_at <= as_of
+                )
             ).scalars()
-            return Work(tuple(messages), tuple(calls), tuple(due))
+            return Work(tuple(messages), tuple(calls), tuple(dict.fromkeys(due)))
+
+    def unjudged_calls(self, as_of: dt.datetime) -> list[int]:
+        """Calls new or changed since they were last judged, made by ``as_of``."""
+        with self._store._tx(read=True) as session:
+            return list(
+                session.execute(
+                    select(CallRow.id)
+                    .where(CallRow.checked_at.is_(None), CallRow.called_at <= as_of)
+                    .order_by(CallRow.called_at, CallRow.id)
+                ).scalars()
+            )
 
     def history(self, since: dt.datetime | None, as_of: dt.datetime) -> tuple[list[int], list[int]]:
         """Every judged or judgeable message and call from ``since`` to ``as_of`` (dry runs)."""
@@ -424,16 +435,20 @@ class CaseStore:
         found: dict[str, tuple[dt.datetime, int, int]] = {}
         with self._store._tx(read=True) as session:
             for chunk in _chunks(wanted):
-                for sha, received, pk, ordinal in session.execute(
+                for sha, received, pk, ordinal, kind in session.execute(
                     select(
                         AttachmentRow.sha256,
                         MessageRow.received_at,
                         MessageRow.id,
                         AttachmentRow.ordinal,
+                        AttachmentRow.kind,
                     )
                     .join(MessageRow, MessageRow.id == AttachmentRow.message_pk)
-                    .where(AttachmentRow.sha256.in_(chunk), AttachmentRow.kind == "rfs")
+                    # By hash alone: the planner then uses the hash index, not the kind's.
+                    .where(AttachmentRow.sha256.in_(chunk))
                 ):
+                    if kind != "rfs":
+                        continue
                     entry = (received, pk, ordinal)
                     if sha not in found or entry < found[sha]:
                         found[sha] = entry
@@ -449,11 +464,13 @@ class CaseStore:
         until: dt.datetime,
         *,
         any_keys: Iterable[str] = (),
+        surnames: Iterable[str] = (),
     ) -> set[int]:
         """Messages in the window naming a child (on a form or a tool) born on one of ``dobs``;
         or with no date of birth and a name key in ``keys``; or with a name key in
-        ``any_keys`` whatever their date of birth (for children whose own DOB is unknown)."""
-        conditions = _about(FormChildRow, dobs, keys, any_keys)
+        ``any_keys`` whatever their date of birth (for children whose own DOB is unknown); or
+        whose surname key is one of ``surnames``."""
+        conditions = _about(FormChildRow, dobs, keys, any_keys, surnames)
         if conditions is None:
             return set()
         with self._store._tx(read=True) as session:
@@ -523,12 +540,15 @@ class CaseStore:
         """Messages received in the window carrying an attachment of one of ``kinds``, or sent
         from one of ``senders``."""
         sender_list = sorted(set(senders))
-        conditions = []
+        conditions: list[ColumnElement[bool]] = []
         if kinds:
             conditions.append(
-                MessageRow.id.in_(
-                    select(AttachmentRow.message_pk).where(AttachmentRow.kind.in_(list(kinds)))
+                select(AttachmentRow.id)
+                .where(
+                    AttachmentRow.message_pk == MessageRow.id,
+                    AttachmentRow.kind.in_(list(kinds)),
                 )
+                .exists()
             )
         if sender_list:
             conditions.append(func.lower(MessageRow.from_addr).in_(sender_list))
@@ -735,6 +755,7 @@ def _about(
     dobs: Iterable[str],
     keys: Iterable[str],
     any_keys: Iterable[str],
+    surnames: Iterable[str] = (),
 ) -> ColumnElement[bool] | None:
     dob_col = table.dob if table is FormChildRow else table.child_dob  # type: ignore[union-attr]
     dob_list, key_list, any_list = sorted(set(dobs)), sorted(set(keys)), sorted(set(any_keys))
@@ -750,6 +771,9 @@ def _about(
         )
     if any_list:
         conditions.append(or_(table.surname_key.in_(any_list), table.forename_key.in_(any_list)))
+    surname_list = sorted(set(surnames))
+    if surname_list:
+        conditions.append(table.surname_key.in_(surname_list))
     return or_(*conditions) if conditions else None
 
 

@@ -316,7 +316,7 @@ class CheckResultRow(Base):
     #: hit, miss, pending (its deadline is still ahead), skip (does not apply), merged
     outcome: Mapped[str] = mapped_column(String(16))
     detail: Mapped[str | None] = mapped_column(Text)
-    due_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)
+    due_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     judged_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     #: The time the judgement was made as of (``intake check --as-of``).
     as_of: Mapped[dt.datetime] = mapped_column(UTCDateTime)
@@ -367,5 +367,7 @@ class LockRow(Base):
 
 Index("ix_messages_status_next", MessageRow.status, MessageRow.next_attempt_at)
 Index("ix_exceptions_status_rule", ExceptionRow.status, ExceptionRow.rule)
+#: The judgements still waiting on a deadline, found without reading the others.
+Index("ix_check_results_outcome_due", CheckResultRow.outcome, CheckResultRow.due_at)
 #: Matching a child across messages and calls starts from the date of birth, then the surname.
 Index("ix_form_children_dob_surname", FormChildRow.dob, FormChildRow.surname)

@@ -148,7 +148,7 @@ def upgrade() -> None:
         sa.Column("as_of", UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("anchor", "rule", name=op.f("pk_check_results")),
     )
-    op.create_index(op.f("ix_check_results_due_at"), "check_results", ["due_at"])
+    op.create_index("ix_check_results_outcome_due", "check_results", ["outcome", "due_at"])
 
     op.create_table(
         "matches",
@@ -171,7 +171,7 @@ def downgrade() -> None:
     op.execute("UPDATE messages SET status = 'checked' WHERE status = 'parsed'")
     op.drop_index(op.f("ix_matches_left"), table_name="matches")
     op.drop_table("matches")
-    op.drop_index(op.f("ix_check_results_due_at"), table_name="check_results")
+    op.drop_index("ix_check_results_outcome_due", table_name="check_results")
     op.drop_table("check_results")
     op.drop_index(op.f("ix_exception_events_exception_pk"), table_name="exception_events")
     op.drop_table("exception_events")
