@@ -119,8 +119,9 @@ MISSING_SURNAME_CONFIDENCE = 0.6
 
 #: Words that are no part of a name ("Unborn baby of ...").
 FILLER_WORDS = frozenset({"unborn", "baby", "of"})
-#: A forename starting with one of these stands for a child not yet born (or not yet named).
-PLACEHOLDER_WORDS = frozenset({"unborn", "baby"})
+#: A forename starting with one of these stands for a child not yet born (or not yet named),
+#: or for a forename the person recording did not know ("Unknown", "N/K", "TBC").
+PLACEHOLDER_WORDS = frozenset({"unborn", "baby", "unknown", "unk", "nk", "tbc", "unnamed", "not"})
 #: Endings that make a girl's name of a boy's (Paul/Paula, Joseph/Josephine).
 FEMININE_ENDINGS = ("a", "ina", "ine", "ette", "etta")
 

@@ -673,3 +673,12 @@ def test_case_and_accents_never_change_the_outcome(
         assert plain is fancy is None
     else:
         assert fancy == plain
+
+
+def test_a_forename_nobody_knew_matches_on_surname_and_dob() -> None:
+    """GIVEN a call logged as "Unknown Wilder", born 2019-03-04, and a form naming Ruby Wilder,
+    born the same day WHEN compared THEN they match; with a different date of birth they do
+    not."""
+    call = Person("Unknown", "Wilder", dt.date(2019, 3, 4))
+    assert compare(call, Person("Ruby", "Wilder", dt.date(2019, 3, 4))) is not None
+    assert compare(call, Person("Ruby", "Wilder", dt.date(2019, 3, 5))) is None

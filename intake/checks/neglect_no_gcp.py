@@ -4,17 +4,28 @@ The front door asks referrers reporting neglect to attach the GCP. It counts whe
 attached to the referral, or arrives in another email about the same child by the end of the
 referral's working day (the close of that day, or of the next working day for a referral
 received after closing or on a day the front door is shut). A GCP sent shortly before the
-referral (within ``gcp_lookback_days``) counts too. The detail says when the form claims a GCP
-is attached and none came, and when an attachment that might be the GCP could not be read.
+referral (within ``gcp_lookback_days``) counts too. A neglect box ticked for a past concern, on
+a form whose narrative says plainly that neglect is not a concern now, is not a neglect
+referral. The detail says when the form claims a GCP is attached and none came, and when an
+attachment that might be the GCP could not be read.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from intake.cases import Case, Finding, hit, miss, pending, skip
 from intake.checks import Check
 from intake.checks.common import message_ref, reason_of, unreadable_documents, when
+
+#: The referrer writing plainly that neglect is not a (current) concern.
+_DENIED = re.compile(
+    r"\bno\s+(?:current\s+|present\s+|known\s+)?concerns?\s+(?:about|regarding|re|of|for|around)"
+    r"\s+(?:\w+\s+){0,2}neglect\b|\bneglect\s+is\s+(?:not|no\s+longer)\s+(?:a\s+)?"
+    r"(?:current\s+)?concern",
+    re.IGNORECASE,
+)
 
 
 def run(case: Case) -> Finding:
@@ -24,6 +35,9 @@ def run(case: Case) -> Finding:
         return skip(f"a copy of {case.copy_of}")
     if "neglect" not in form.concerns:
         return skip("no neglect concern")
+    if _DENIED.search(form.text("concern_narrative")):
+        # A box ticked for a past concern, with the referrer writing that neglect is not one now.
+        return skip("the narrative says neglect is not a concern")
     if mail.has("gcp"):
         return miss("Graded Care Profile attached")
     settings = case.settings

@@ -335,3 +335,13 @@ def test_out_of_hours_and_insecure_senders() -> None:
     assert run("insecure-sender", mail_case(webmail)).outcome == "hit"
     school = mail(forms=(form(),), sender="dsl@kittiwake.school.example.sch.uk")
     assert run("insecure-sender", mail_case(school)).outcome == "miss"
+
+
+def test_a_neglect_tick_for_a_past_concern_is_not_a_neglect_referral() -> None:
+    """GIVEN a form with neglect ticked (for a past plan) whose narrative says there are no
+    concerns about neglect now WHEN judged THEN it is not a neglect referral."""
+    past = mail(
+        forms=(form(concerns=("neglect",), concern_narrative="No current concerns about neglect."),)
+    )
+    found = run("neglect-no-gcp", form_case(past))
+    assert found.outcome == "skip" and "not a concern" in found.detail
