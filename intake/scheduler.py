@@ -1,8 +1,9 @@
 """The daemon: APScheduler jobs that poll each mailbox, run the checks at every deadline, retry
 failures and expire raw copies.
 
-The checks run after every poll (inside it), at the next pending deadline (a one-off job that
-each check run moves to the new earliest deadline), and on ``schedule.checks`` as a safety net
+The checks run after every poll (inside it), within a minute of every deadline (a light job
+each minute asks the database whether a pending deadline has passed, and judges if one has),
+and on ``schedule.checks`` as a safety net
 (calls recorded from the command line are judged then too).
 
 Each job runs at most one instance at a time and missed runs are coalesced into one. A
@@ -23,7 +24,7 @@ from types import FrameType
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
-from apscheduler.triggers.date import DateTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 
 from intake import service
 from intake.config import Settings
@@ -46,7 +47,10 @@ def build_scheduler(settings: Settings, store: Store) -> BackgroundScheduler:
 
     def check_job() -> None:
         _guarded("checks", lambda: service.run_checks(settings, store))
-        _next_deadline(scheduler, store, check_job)
+
+    def deadline_job() -> None:
+        if store.cases.deadline_passed(dt.datetime.now(dt.UTC)):
+            check_job()
 
     for box in settings.mailboxes:
         if not box.enabled or box.schedule == "disable":
@@ -58,7 +62,6 @@ def build_scheduler(settings: Settings, store: Store) -> BackgroundScheduler:
                 f"poll:{name}",
                 lambda: service.poll_mailbox(settings, store, settings.mailbox(name)),
             )
-            _next_deadline(scheduler, store, check_job)  # the poll's checks may set a new one
 
         scheduler.add_job(
             poll_job,
@@ -72,7 +75,7 @@ def build_scheduler(settings: Settings, store: Store) -> BackgroundScheduler:
             CronTrigger.from_crontab(settings.schedule.checks, timezone=zone),
             id="checks",
         )
-    scheduler.add_job(check_job, DateTrigger(now + dt.timedelta(seconds=5)), id="deadline")
+    scheduler.add_job(deadline_job, IntervalTrigger(minutes=1), id="deadline")
     if settings.schedule.retry != "disable":
         scheduler.add_job(
             lambda: _guarded("retry", lambda: service.retry_failed(settings, store)),
@@ -86,18 +89,6 @@ def build_scheduler(settings: Settings, store: Store) -> BackgroundScheduler:
             id="retention",
         )
     return scheduler
-
-
-def _next_deadline(scheduler: BackgroundScheduler, store: Store, job: Callable[[], None]) -> None:
-    """Move the one-off deadline job to the earliest pending deadline (a second after it)."""
-    try:
-        due = store.cases.next_due(dt.datetime.now(dt.UTC))
-    except IntakeError:
-        return
-    if due is not None:
-        scheduler.add_job(
-            job, DateTrigger(due + dt.timedelta(seconds=1)), id="deadline", replace_existing=True
-        )
 
 
 def _guarded(job: str, body: Callable[[], object]) -> None:

@@ -81,16 +81,17 @@ def test_poll_refuses_while_another_process_holds_the_mailbox(
 
 def test_the_daemon_judges_at_every_deadline(store: Store) -> None:
     """GIVEN the default settings WHEN the daemon's jobs are built THEN the checks run on their
-    safety-net schedule and a one-off job waits for the next deadline; WHEN a check run leaves
-    a deadline pending THEN that job moves to a second after it."""
+    safety-net schedule and a job looks each minute for a passed deadline; WHEN a judgement is
+    pending THEN it reports a passed deadline only once the deadline is reached."""
     from intake.config import Settings
-    from intake.scheduler import _next_deadline, build_scheduler
+    from intake.scheduler import build_scheduler
     from intake.store.records import Judgement
 
     scheduler = build_scheduler(Settings(), store)
     ids = {job.id for job in scheduler.get_jobs()}
     assert {"checks", "deadline", "retry", "retention"} <= ids
-    due = dt.datetime.now(dt.UTC) + dt.timedelta(hours=3)
+    now = dt.datetime.now(dt.UTC)
+    due = now + dt.timedelta(hours=3)
     store.cases.record(
         [
             Judgement(
@@ -110,15 +111,10 @@ def test_the_daemon_judges_at_every_deadline(store: Store) -> None:
             )
         ],
         [],
-        as_of=dt.datetime.now(dt.UTC),
+        as_of=now,
         messages=[],
         calls=[],
     )
-    scheduler.start(paused=True)
-    try:
-        _next_deadline(scheduler, store, lambda: None)
-        job = scheduler.get_job("deadline")
-        assert job is not None
-        assert job.trigger.run_date == due + dt.timedelta(seconds=1)
-    finally:
-        scheduler.shutdown(wait=False)
+    assert not store.cases.deadline_passed(now)
+    assert store.cases.deadline_passed(due)
+    assert store.cases.next_due(now) == due

@@ -314,6 +314,16 @@ class CaseStore:
                 )
         return found
 
+    def deadline_passed(self, now: dt.datetime) -> bool:
+        """Is a judgement still pending whose deadline has passed (one indexed lookup)?"""
+        with self._store._tx(read=True) as session:
+            found = session.execute(
+                select(CheckResultRow.anchor)
+                .where(CheckResultRow.outcome == "pending", CheckResultRow.due_at <= now)
+                .limit(1)
+            ).first()
+            return found is not None
+
     def next_due(self, after: dt.datetime) -> dt.datetime | None:
         """The earliest pending deadline after ``after`` (the daemon wakes for it)."""
         with self._store._tx(read=True) as session:
