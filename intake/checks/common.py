@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from intake.cases import Attachment, Case, Link
+from intake.cases import Attachment, Case, Finding, Link, hit, miss, pending
 
 #: Document types whose failure to read matters (a logo or a calendar invite does not).
 _DOCUMENT = re.compile(
@@ -60,4 +60,36 @@ def tool_nearby(case: Case, kind: str) -> bool:
     return any(
         link.mail is not None and link.mail.has(kind) and link.at <= due
         for link in case.related_mail
+    )
+
+
+def awaited(
+    case: Case,
+    arrivals: list[Link],
+    due: dt.datetime,
+    *,
+    what: str,
+    waiting: str,
+    missing: str,
+) -> Finding:
+    """The judgement of a rule that waits for an item by a deadline: ``arrivals`` (in order of
+    arrival) that came by ``due`` satisfy it; before ``due`` it is pending; after it, a hit,
+    already closed (late) by the first that came later, if one did."""
+    on_time = [link for link in arrivals if link.at <= due]
+    if on_time:
+        return miss(
+            f"{what} received in {message_ref(on_time[0])}", due_at=due, links=(on_time[0],)
+        )
+    if case.as_of < due:
+        return pending(due, waiting)
+    late = [link for link in arrivals if link.at > due]
+    if not late:
+        return hit(missing, due_at=due)
+    first = late[0]
+    return hit(
+        f"{missing}; it arrived late in {message_ref(first)} at {when(first.at, case)}",
+        due_at=due,
+        arrived_at=first.at,
+        arrived_in=first.mail.pk if first.mail else None,
+        links=(first,),
     )

@@ -15,9 +15,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from intake.cases import Case, Finding, hit, miss, pending, skip
+from intake.cases import Case, Finding, miss, skip
 from intake.checks import Check
-from intake.checks.common import message_ref, reason_of, unreadable_documents, when
+from intake.checks.common import awaited, reason_of, unreadable_documents, when
 
 #: The referrer writing plainly that neglect is not a (current) concern.
 _DENIED = re.compile(
@@ -51,15 +51,6 @@ def run(case: Case) -> Finding:
         ),
         key=lambda link: link.at,
     )
-    on_time = [link for link in sent if link.at <= due]
-    if on_time:
-        return miss(
-            f"Graded Care Profile received in {message_ref(on_time[0])}",
-            due_at=due,
-            links=(on_time[0],),
-        )
-    if case.as_of < due:
-        return pending(due, "waiting for a Graded Care Profile until the end of the working day")
     detail = f"neglect concern; no Graded Care Profile attached or received by {when(due, case)}"
     if form.value("gcp_attached_claimed") is True:
         detail += "; the form says one is attached"
@@ -69,17 +60,14 @@ def run(case: Case) -> Finding:
             f"attachment {a.ordinal} could not be read ({reason_of(a)}) and might be the GCP"
             for a in unread
         )
-    late = [link for link in sent if link.at > due]
-    if late:
-        first = late[0]
-        return hit(
-            f"{detail}; it arrived late in {message_ref(first)} at {when(first.at, case)}",
-            due_at=due,
-            arrived_at=first.at,
-            arrived_in=first.mail.pk if first.mail else None,
-            links=(first,),
-        )
-    return hit(detail, due_at=due)
+    return awaited(
+        case,
+        sent,
+        due,
+        what="Graded Care Profile",
+        waiting="waiting for a Graded Care Profile until the end of the working day",
+        missing=detail,
+    )
 
 
 CHECK = Check(

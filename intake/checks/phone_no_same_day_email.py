@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from intake.cases import Case, Finding, Link, hit, miss, pending, skip
+from intake.cases import Case, Finding, Link, skip
 from intake.checks import Check
-from intake.checks.common import message_ref, when
+from intake.checks.common import awaited, when
 
 #: A written referral this long before the call counts (sent first, then phoned to flag it).
 _BEFORE_CALL = dt.timedelta(hours=24)
@@ -50,35 +50,22 @@ def run(case: Case) -> Finding:
         ),
         key=lambda link: link.at,
     )
-    on_time = [link for link in written if link.at <= due]
-    if on_time:
-        return miss(
-            f"Request for Service received in {message_ref(on_time[0])}",
-            due_at=due,
-            links=(on_time[0],),
-        )
-    if case.as_of < due:
-        return pending(due, "waiting for the written Request for Service")
     source = (
         f"declared on the referral form in message #{call.message_pk}"
         if not call.logged
         else f"call #{call.pk}"
     )
-    detail = (
-        f"urgent phone referral at {when(call.called_at, case)} ({source}); "
-        f"no written Request for Service received by {when(due, case)}"
+    return awaited(
+        case,
+        written,
+        due,
+        what="Request for Service",
+        waiting="waiting for the written Request for Service",
+        missing=(
+            f"urgent phone referral at {when(call.called_at, case)} ({source}); "
+            f"no written Request for Service received by {when(due, case)}"
+        ),
     )
-    late = [link for link in written if link.at > due]
-    if late:
-        first = late[0]
-        return hit(
-            f"{detail}; it arrived late in {message_ref(first)} at {when(first.at, case)}",
-            due_at=due,
-            arrived_at=first.at,
-            arrived_in=first.mail.pk if first.mail else None,
-            links=(first,),
-        )
-    return hit(detail, due_at=due)
 
 
 def _same_call(case: Case) -> Link | None:

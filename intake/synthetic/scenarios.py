@@ -12,25 +12,12 @@ import random
 from collections.abc import Iterator
 from email.utils import format_datetime
 
+# The call-log columns (contract section 4) demo_calls fills, in order; re-exported.
+from intake.calls import CALL_COLUMNS as CALL_COLUMNS
 from intake.synthetic.emails import SCENARIOS, SyntheticEmail, scenario, uk_time
 from intake.synthetic.people import CSPOC_ADDRESS, CSPOC_STAFF, Referral, make_referrer
 from intake.synthetic.referrals import make_referral
 from intake.synthetic.workdays import working_days
-
-#: The call-log CSV columns :func:`demo_calls` fills, in order.
-CALL_COLUMNS: tuple[str, ...] = (
-    "called_at",
-    "caller_name",
-    "caller_agency",
-    "caller_phone",
-    "child_forenames",
-    "child_surname",
-    "child_dob",
-    "urgent",
-    "kind",
-    "taken_by",
-    "notes",
-)
 
 #: Emails of each scenario in five working days (a plausible mix, not measured data): most
 #: referrals are in order; a few break the GCP or same-day rules.
