@@ -1458,13 +1458,18 @@ def _plan(w: World) -> None:
         _ordinary(w, w.calendar[-1], until="12:00")
 
 
-def build(root: Path, seed: int = 7, days: int = 10) -> list[Path]:
-    """Write the three worlds under ``root`` (each ``days`` working days long); their folders."""
+def build(
+    root: Path, seed: int = 7, days: int = 10, only: Sequence[str] | None = None
+) -> list[Path]:
+    """Write the three worlds (or those named in ``only``) under ``root``, each ``days``
+    working days long; returns their folders."""
     if days < 2:
         raise ValueError("a world needs at least two working days")
     root.mkdir(parents=True, exist_ok=True)
     written = []
     for name, anchor, forward in WORLDS:
+        if only is not None and name not in only:
+            continue
         world = World(
             name, _calendar(anchor, forward, days), random.Random(f"heldout2|{seed}|{name}")
         )
