@@ -178,20 +178,6 @@ class CaseStore:
                         setattr(row, name, value)
                     row.checked_at = None
 
-    def withdraw_declared(self, message_pks: Sequence[int], keep: Iterable[str]) -> list[int]:
-        """Declared calls of these messages that their forms no longer declare (after a
-        reprocess): they stay, as records, but are marked judged; returns their ids."""
-        keep_set = set(keep)
-        with self._store._tx(read=True) as session:
-            rows = [
-                row
-                for chunk in _chunks(list(message_pks))
-                for row in session.execute(
-                    select(CallRow).where(CallRow.message_pk.in_(chunk), CallRow.source == "form")
-                ).scalars()
-            ]
-        return [row.id for row in rows if row.fingerprint not in keep_set]
-
     def declared_forms(self, message_pks: Iterable[int]) -> set[tuple[int, int]]:
         """(message, form ordinal) of the declared calls already stored for these messages."""
         wanted = sorted(set(message_pks))
