@@ -126,7 +126,7 @@ class CallRecord:
             "1" if self.urgent else "0",
             self.kind,
             _fold(self.caller_name),
-            _phone_digits(self.caller_phone),
+            phone_digits(self.caller_phone),
         ]
         return hashlib.sha256(json.dumps(parts).encode("ascii")).hexdigest()
 
@@ -265,7 +265,8 @@ def _fold(name: str | None) -> str:
     return _clean(name).replace("\u2019", "'").casefold()
 
 
-def _phone_digits(phone: str | None) -> str:
+def phone_digits(phone: str | None) -> str:
+    """A UK phone number's digits, however written: +44, 0044 and (0) become a leading 0."""
     text = (phone or "").replace("(0)", "").strip()
     digits = re.sub(r"[^0-9]", "", text)
     if text.startswith("+44"):

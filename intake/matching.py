@@ -181,6 +181,13 @@ def name_keys(person: Person) -> frozenset[str]:
     return frozenset(keys)
 
 
+def lookup_key(name: str | None) -> str | None:
+    """The first folded word of a surname or of forenames: the indexed key the store finds
+    candidate records by when a date of birth is missing."""
+    words = fold(name).split()
+    return words[0][:200] if words else None
+
+
 def compare(a: Person, b: Person, *, corroborated: bool = False) -> Match | None:
     """The match between ``a`` and ``b``, or None when they are not (known to be) one child.
 

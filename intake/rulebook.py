@@ -33,16 +33,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from intake import checks
+from intake.calls import phone_digits
 from intake.cases import Call, Case, Finding, Form, Link, Mail, RuleSettings
 from intake.matching import Match, Person, compare, fold, name_keys
 from intake.store.cases import CaseStore
 from intake.store.ledger import Store
 from intake.store.records import Change, DeclaredCall, Judgement, MatchFound
+from parsers import TOOL_KINDS
 
 log = logging.getLogger("intake.rulebook")
 
 #: Attachment kinds that follow a referral (a GCP, a Brook record, an exploitation tool).
-TOOLS = ("gcp", "brook_tool", "exploitation_tool")
+TOOLS = tuple(sorted(TOOL_KINDS))
 #: A link weaker than this is not trusted to say two records are about the same child.
 MIN_LINK = 0.6
 #: How far after a message (or call) its follow-ups are looked for: a GCP a week late still
@@ -791,10 +793,7 @@ def _folded(text: str | None) -> str:
 
 @functools.lru_cache(maxsize=65536)
 def _digits(text: str | None) -> str:
-    digits = re.sub(r"\D", "", text or "")
-    if digits.startswith("44"):
-        digits = "0" + digits[2:]
-    return digits[-10:]
+    return phone_digits(text)
 
 
 def _child_key(person: Person) -> tuple[str, str, str]:

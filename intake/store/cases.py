@@ -18,8 +18,10 @@ from sqlalchemy.orm import Session
 
 from intake.cases import Attachment, Call, Form, Mail
 from intake.errors import ExceptionNotFound
-from intake.matching import Person, fold
+from intake.matching import Person, lookup_key
 from intake.mentions import Mentions
+from intake.store.db import chunks as _chunks
+from intake.store.db import column_text
 from intake.store.models import (
     AttachmentRow,
     CallRow,
@@ -42,21 +44,15 @@ from intake.store.records import (
     StoredCall,
     Work,
 )
+from parsers import TOOL_KINDS
 
 if TYPE_CHECKING:
     from intake.calls import CallRecord
     from intake.store.ledger import Store
 
-_IN_BATCH = 500
-TOOL_KINDS = ("gcp", "brook_tool", "exploitation_tool")
 #: Rules whose open exceptions wait for an item that may yet arrive (and then auto-resolve).
 _WAITING = ("neglect-no-gcp", "phone-no-same-day-email")
 EXCEPTION_STATUSES = ("open", "resolved", "auto_resolved")
-
-
-def _chunks(items: Sequence[object], size: int = _IN_BATCH) -> Iterable[Sequence[object]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 def _date(text: str | None) -> dt.date | None:
@@ -66,11 +62,6 @@ def _date(text: str | None) -> dt.date | None:
         return dt.date.fromisoformat(text)
     except ValueError:
         return None
-
-
-def _key(name: str | None) -> str | None:
-    words = fold(name).split()
-    return words[0][:200] if words else None
 
 
 class CaseStore:
@@ -112,8 +103,8 @@ class CaseStore:
                         child_forenames=_cut(record.child_forenames, 200),
                         child_surname=_cut(record.child_surname, 200),
                         child_dob=record.child_dob.isoformat() if record.child_dob else None,
-                        surname_key=_key(record.child_surname),
-                        forename_key=_key(record.child_forenames),
+                        surname_key=lookup_key(record.child_surname),
+                        forename_key=lookup_key(record.child_forenames),
                         urgent=record.urgent,
                         kind=record.kind,
                         taken_by=_cut(record.taken_by, 200),
@@ -151,8 +142,8 @@ class CaseStore:
                     "child_forenames": _cut(call.child_forenames, 200),
                     "child_surname": _cut(call.child_surname, 200),
                     "child_dob": call.child_dob,
-                    "surname_key": _key(call.child_surname),
-                    "forename_key": _key(call.child_forenames),
+                    "surname_key": lookup_key(call.child_surname),
+                    "forename_key": lookup_key(call.child_forenames),
                     "urgent": call.urgent,
                     "taken_by": _cut(call.taken_by, 200),
                     "notes": call.notes,
@@ -967,6 +958,4 @@ def _declared_print(call: DeclaredCall) -> str:
 
 
 def _cut(text: str | None, limit: int) -> str | None:
-    if text is None:
-        return None
-    return text.replace("\x00", "")[:limit] or None
+    return column_text(text, limit) or None

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
@@ -18,6 +18,10 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from intake.errors import SchemaOutOfDate, StoreError
+
+_T = TypeVar("_T")
+#: Rows per IN (...) query: well under SQLite's bound-parameter limit.
+IN_BATCH = 500
 
 log = logging.getLogger("intake.store")
 
@@ -143,3 +147,17 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def chunks(items: Sequence[_T], size: int = IN_BATCH) -> Iterable[Sequence[_T]]:
+    """``items`` in slices of at most ``size``, for IN (...) queries."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def column_text(value: str | None, limit: int) -> str | None:
+    """Text any database column takes: no NUL (PostgreSQL refuses it), no lone surrogate (not
+    UTF-8), at most ``limit`` characters."""
+    if value is None:
+        return None
+    return value.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")[:limit]

@@ -21,11 +21,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from intake import mentions
 from intake.errors import LockHeld, NotFound, RawExpired, StoreError
-from intake.matching import fold
+from intake.matching import lookup_key
 from intake.messages import Attachment, Message
 from intake.sources.base import MessageRef, PostAction
 from intake.store import db
 from intake.store.cases import CaseStore
+from intake.store.db import chunks as _chunks
+from intake.store.db import column_text as _text
 from intake.store.models import (
     AttachmentRow,
     CursorRow,
@@ -64,8 +66,7 @@ _T = TypeVar("_T")
 STATUSES = ("fetched", "parsed", "checked", "failed", "dead")
 #: zstd level 3 compresses base64 attachments to ~75 % at several hundred MB/s on one core.
 _ZSTD_LEVEL = 3
-#: Rows per IN (...) query: well under SQLite's bound-parameter limit.
-_IN_BATCH = 500
+_IN_BATCH = db.IN_BATCH
 #: One message's outcome for :meth:`Store.save_outcomes`: its pk, what could be read of it, why
 #: it failed (or None), and its attachments' parse results (aligned with its attachments, or
 #: empty when they were not parsed).
@@ -804,15 +805,9 @@ def _child_values(attachment_pk: int, ordinal: int, child: ChildRecord) -> dict[
         "gender": _text(child.gender, 50),
         "address": _text(child.address, _MAX_VALUE_CHARS),
         "postcode": _text(child.postcode, 16),
-        "surname_key": _key(child.surname),
-        "forename_key": _key(child.forenames),
+        "surname_key": lookup_key(child.surname),
+        "forename_key": lookup_key(child.forenames),
     }
-
-
-def _key(name: str | None) -> str | None:
-    """The folded last word of a surname or first word of forenames, for candidate lookups."""
-    words = fold(name).split()
-    return words[0][:200] if words else None
 
 
 def _parsed_of(
@@ -838,14 +833,6 @@ def _parsed_of(
 def _in_contract_order(name: str) -> tuple[int, str]:
     """Field names and concern codes in the contract's order (rows keep none), others after."""
     return (_CONTRACT_ORDER.get(name, len(_CONTRACT_ORDER)), name)
-
-
-def _text(value: str | None, limit: int) -> str | None:
-    """Text any database column takes: no NUL (PostgreSQL refuses it), no lone surrogate (not
-    UTF-8), at most ``limit`` characters."""
-    if value is None:
-        return None
-    return value.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")[:limit]
 
 
 def _sighting_key(ref: MessageRef) -> tuple[object, ...]:
@@ -941,8 +928,3 @@ def _record_failure(
     else:
         row.status = "failed"
         row.next_attempt_at = now + backoff * 4 ** (row.attempts - 1) if failure.transient else None
-
-
-def _chunks(items: Sequence[_T], size: int) -> Iterable[Sequence[_T]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
