@@ -95,6 +95,11 @@ class MessageRow(Base):
     #: What the subject, body and file names mention that can tie the message to a child: folded
     #: name words, dates and postcodes, as JSON (see intake.mentions). Matching only.
     mentions: Mapped[str | None] = mapped_column(Text)
+    #: What the mailbox rules made of it: ``referral`` (the default), ``call`` (a duty worker's
+    #: email recording a phone contact) or ``ignore`` (kept, raises nothing); NULL until routed.
+    route: Mapped[str | None] = mapped_column(String(16))
+    #: The name of the mailbox rule that decided ``route``; NULL when no rule matched.
+    route_rule: Mapped[str | None] = mapped_column(String(200))
 
 
 class SightingRow(Base):
@@ -274,7 +279,7 @@ class ExceptionRow(Base):
     #: The matches behind the outcome, as JSON (what was compared and why it matched).
     evidence: Mapped[str | None] = mapped_column(Text)
     #: When the missing item arrived (auto_resolved) or a person resolved it.
-    resolved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)
     resolved_by: Mapped[str | None] = mapped_column(String(200))
     resolution_note: Mapped[str | None] = mapped_column(Text)
     #: The message that brought the missing item, for auto_resolved.
@@ -352,6 +357,75 @@ class CursorRow(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     #: Messages the server said the folder held at the last successful poll (reconciliation).
     last_exists: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class MailboxRuleRow(Base):
+    """An administrator's mailbox rule: conditions, an action and a post-action, in order."""
+
+    __tablename__ = "mailbox_rules"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: Rules are evaluated in ascending ``position`` (1, 2, 3 ...).
+    position: Mapped[int] = mapped_column(Integer, index=True)
+    #: JSON list of conditions, all of which must hold (see intake.mailrules).
+    conditions: Mapped[str] = mapped_column(Text)
+    #: ``referral``, ``call`` or ``ignore``.
+    action: Mapped[str] = mapped_column(String(16))
+    #: ``none``, ``flag``, ``keyword:NAME`` or ``move:FOLDER``: done after the database commit.
+    post_action: Mapped[str] = mapped_column(String(1000), default="none")
+    #: When it matches, later rules are not evaluated.
+    stop: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class AuditRow(Base):
+    """Who changed what and when (mailbox rules, and later users and settings): before and after."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+    #: ``cli:LOGIN``, ``web:USER`` or ``service``.
+    actor: Mapped[str] = mapped_column(String(200))
+    #: What kind of thing changed: ``mailbox-rule`` ...
+    entity: Mapped[str] = mapped_column(String(40), index=True)
+    #: Which one (a rule's name).
+    entity_key: Mapped[str] = mapped_column(String(300))
+    #: add, edit, remove, enable, disable, move, import ...
+    action: Mapped[str] = mapped_column(String(32))
+    #: JSON of the thing before and after the change; NULL when it did not exist.
+    before: Mapped[str | None] = mapped_column(Text)
+    after: Mapped[str | None] = mapped_column(Text)
+
+
+class ReportRow(Base):
+    """One day's exceptions report: built, and sent exactly once."""
+
+    __tablename__ = "reports"
+
+    #: The report's day (local date, ``YYYY-MM-DD``).
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)
+    #: pending, sending, sent, failed (SMTP refused or unreachable: retried with back-off)
+    status: Mapped[str] = mapped_column(String(16))
+    #: The period it covers: from the previous report's cut-off to this one's.
+    period_start: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    period_end: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    built_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    #: Sent after its scheduled time because the daemon was down or SMTP failed.
+    late: Mapped[bool] = mapped_column(Boolean, default=False)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    #: One line: why the last attempt failed (no personal data).
+    error: Mapped[str | None] = mapped_column(Text)
+    #: The sender's process while sending (a second daemon leaves the row alone).
+    owner: Mapped[str | None] = mapped_column(String(300))
+    #: Counts for `intake status`: rows in the report and recipients it went to.
+    rows: Mapped[int] = mapped_column(Integer, default=0)
+    recipients: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class LockRow(Base):
