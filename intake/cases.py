@@ -80,7 +80,8 @@ class Mail:
     attachments: tuple[Attachment, ...]
     forms: tuple[Form, ...]
     mentions: Mentions = field(default_factory=Mentions)
-    #: Received before the mailbox's onboarding cut-off: kept, never raises exceptions.
+    #: Received before the mailbox's onboarding cut-off, or routed by a mailbox rule as a call
+    #: email or ignored: kept, never raises exceptions.
     quiet: bool = False
 
     @property

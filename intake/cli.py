@@ -296,6 +296,11 @@ def status(state: Context) -> None:
         click.echo("  none")
     for rule, count in sorted(open_by_rule.items(), key=lambda item: (-item[1], item[0])):
         click.echo(f"  {rule}: {count}")
+    from intake.report import status_lines
+
+    click.echo("Daily report")
+    for line in status_lines(settings, state.store):
+        click.echo(line)
 
 
 @main.command("reprocess")
@@ -648,3 +653,515 @@ def _set_status(state: Context, ident: int, status: str, note: str) -> None:
         raise click.UsageError("--note must say what was done")
     record = state.store.cases.set_status(ident, status, note=note.strip(), actor=service.actor())
     click.echo(f"exception #{record.id} is now {record.status}")
+
+
+# -- the daily exceptions report -------------------------------------------------------------
+
+
+def _report_day(ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as err:
+        raise click.BadParameter(f"{value!r} is not a date; write YYYY-MM-DD") from err
+
+
+@main.command("report")
+@click.option(
+    "--date",
+    "day",
+    default=None,
+    callback=_report_day,
+    help="The report's day, YYYY-MM-DD (default: today in calendar.timezone).",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Where report-DATE.html/.csv/.txt go (default: report.out_dir, ./out).",
+)
+@click.option("--send", is_flag=True, help="Email it to report.recipients and record it as sent.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="With --send: send again a day already sent (or left in doubt by a crash).",
+)
+@pass_state
+@handled
+def report_(
+    state: Context, day: dt.date | None, out_dir: Path | None, send: bool, force: bool
+) -> None:
+    """Build the daily exceptions report for a day; write HTML, CSV and text; --send emails it."""
+    from intake import report as report_module
+
+    if force and not send:
+        raise click.UsageError("--force goes with --send")
+    settings = state.settings
+    day = day or dt.datetime.now(settings.calendar.zone).date()
+    if not send:
+        built, _, paths = report_module.build_and_write(settings, state.store, day, out_dir)
+        for path in paths:
+            click.echo(str(path))
+        click.echo(f"report {day}: {len(built.rows)} rows (not sent; --send emails it)")
+        return
+    outcome = report_module.send_report(settings, state.store, day, force=force, out_dir=out_dir)
+    for path in outcome.paths:
+        click.echo(str(path))
+    late = " (late)" if outcome.late else ""
+    if outcome.status == "sent":
+        click.echo(f"report {day}: sent to {outcome.recipients} recipients{late}")
+    else:
+        click.echo(f"report {day}: recorded; not emailed because report.recipients is empty{late}")
+
+
+# -- mailbox rules ----------------------------------------------------------------------------
+
+_IF_HELP = (
+    'A condition, "FIELD OP VALUE" (repeatable; all must hold), e.g. --if "subject contains '
+    'out of office", --if "not folder equals Junk". Fields and operators: folder equals|glob, '
+    "from|to|subject|body contains|regex, sender_domain equals, attachment_name glob, "
+    "attachment_kind is."
+)
+
+
+def _rule_condition(text: str) -> Any:
+    from intake.mailrules import Condition
+
+    rest = text.strip()
+    negate = False
+    if rest.split(None, 1)[:1] == ["not"]:
+        negate, rest = True, rest[3:].strip()
+    words = rest.split(None, 2)
+    if len(words) < 3:
+        raise click.BadParameter(
+            f'{text!r}: write FIELD OP VALUE, e.g. "subject contains out of office"',
+            param_hint="--if",
+        )
+    return Condition(words[0], words[1], words[2].strip(), negate)
+
+
+def _rule_options(func: Callable[P, R]) -> Callable[P, R]:
+    """The options `rules add`, `edit` and `test` share (all optional here)."""
+    options = [
+        click.option(
+            "--if", "conditions", multiple=True, metavar="'FIELD OP VALUE'", help=_IF_HELP
+        ),
+        click.option(
+            "--match-all/--no-match-all",
+            "match_all",
+            default=None,
+            help="A rule with no --if must say it deliberately matches every message.",
+        ),
+        click.option(
+            "--action",
+            default=None,
+            type=click.Choice(["referral", "call", "ignore"]),
+            help="referral (the default for unmatched mail), call (the body records a phone "
+            "contact) or ignore (kept, raises nothing).",
+        ),
+        click.option(
+            "--post-action",
+            default=None,
+            metavar="none|flag|keyword:NAME|move:FOLDER",
+            help="The mailbox change after the message is safely stored (replaces the "
+            "mailbox's default for the messages it matches).",
+        ),
+        click.option(
+            "--continue/--stop",
+            "go_on",
+            default=None,
+            help="--continue: later rules are still evaluated (for their post-actions) when "
+            "this one matches; --stop (the default): they are not.",
+        ),
+        click.option("--enabled/--disabled", "enabled", default=None, help="Default: enabled."),
+        click.option("--position", type=click.IntRange(min=1), default=None, help="1 = first."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+_NO_SERVER_CHECK = click.option(
+    "--no-server-check",
+    is_flag=True,
+    help="Do not check folder names against the mailbox server's folders.",
+)
+
+
+def _rule_from(base: Any, name: str, **given: Any) -> Any:
+    import dataclasses
+
+    changes: dict[str, Any] = {"name": name}
+    if given.get("conditions"):
+        changes["conditions"] = tuple(_rule_condition(text) for text in given["conditions"])
+    for option, field in (
+        ("match_all", "match_all"),
+        ("action", "action"),
+        ("post_action", "post_action"),
+        ("enabled", "enabled"),
+    ):
+        if given.get(option) is not None:
+            changes[field] = given[option]
+    if given.get("go_on") is not None:
+        changes["stop"] = not given["go_on"]
+    return dataclasses.replace(base, **changes)
+
+
+def _warn(warnings: list[str]) -> None:
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
+
+
+@main.group("rules")
+def rules_() -> None:
+    """Mailbox rules: what to make of each kind of email (see the README, "Mailbox rules").
+
+    Enabled rules are evaluated in order for every new message; the first that matches decides
+    the action; its post-action changes the mailbox after the message is safely stored.
+    """
+
+
+@rules_.command("list")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per rule, per line.")
+@pass_state
+@handled
+def rules_list(state: Context, as_json: bool) -> None:
+    """The rules in evaluation order."""
+    found = state.store.rules.all()
+    if as_json:
+        for rule in found:
+            click.echo(
+                json.dumps({"position": rule.position, **rule.to_dict()}, ensure_ascii=False)
+            )
+        return
+    if not found:
+        click.echo("no mailbox rules: every message is processed as a referral")
+        return
+    click.echo(
+        f"{'POS':>3}  {'NAME':<24} {'ON':<3} {'ACTION':<8} {'POST-ACTION':<20} {'STOP':<8} IF"
+    )
+    for rule in found:
+        click.echo(
+            f"{rule.position:>3}  {rule.name:<24} {'yes' if rule.enabled else 'no':<3} "
+            f"{rule.action:<8} {rule.post_action:<20} {'stop' if rule.stop else 'continue':<8} "
+            f"{rule.summary()}"
+        )
+
+
+@rules_.command("add")
+@click.argument("name")
+@_rule_options
+@_NO_SERVER_CHECK
+@pass_state
+@handled
+def rules_add(state: Context, /, name: str, no_server_check: bool, **given: Any) -> None:
+    """Add a rule (last, or at --position). Conditions: --if 'FIELD OP VALUE' (repeatable)."""
+    from intake import ruleadmin
+    from intake.mailrules import Rule
+
+    if given.get("action") is None:
+        raise click.UsageError("give --action referral|call|ignore")
+    rule = _rule_from(Rule(name), name, **given)
+    saved, warnings = ruleadmin.add(
+        state.store,
+        state.settings,
+        rule,
+        position=given.get("position"),
+        server_check=not no_server_check,
+    )
+    _warn(warnings)
+    click.echo(f"added rule {saved.name!r} at position {saved.position}")
+
+
+@rules_.command("edit")
+@click.argument("name")
+@_rule_options
+@click.option("--rename", default=None, help="A new name for the rule.")
+@_NO_SERVER_CHECK
+@pass_state
+@handled
+def rules_edit(
+    state: Context, /, name: str, rename: str | None, no_server_check: bool, **given: Any
+) -> None:
+    """Change a rule: only the options given change (--if replaces all its conditions)."""
+    from intake import ruleadmin
+
+    current = state.store.rules.get(name)
+    rule = _rule_from(current, rename or name, **given)
+    saved, warnings = ruleadmin.edit(
+        state.store,
+        state.settings,
+        name,
+        rule,
+        position=given.get("position"),
+        server_check=not no_server_check,
+    )
+    _warn(warnings)
+    click.echo(f"rule {saved.name!r} saved (position {saved.position})")
+
+
+@rules_.command("remove")
+@click.argument("name")
+@pass_state
+@handled
+def rules_remove(state: Context, name: str) -> None:
+    """Delete a rule (the audit log keeps what it was)."""
+    state.store.rules.remove(name, actor=service.actor())
+    click.echo(f"removed rule {name!r}")
+
+
+def _switch(state: Context, name: str, enabled: bool) -> None:
+    import dataclasses
+
+    current = state.store.rules.get(name)
+    action = "enable" if enabled else "disable"
+    state.store.rules.update(
+        name, dataclasses.replace(current, enabled=enabled), actor=service.actor(), action=action
+    )
+    click.echo(f"rule {name!r} {action}d")
+
+
+@rules_.command("enable")
+@click.argument("name")
+@pass_state
+@handled
+def rules_enable(state: Context, name: str) -> None:
+    """Turn a rule on (from the next poll)."""
+    _switch(state, name, True)
+
+
+@rules_.command("disable")
+@click.argument("name")
+@pass_state
+@handled
+def rules_disable(state: Context, name: str) -> None:
+    """Turn a rule off without deleting it."""
+    _switch(state, name, False)
+
+
+@rules_.command("move")
+@click.argument("name")
+@click.option("--to", "to", type=click.IntRange(min=1), default=None, help="New position.")
+@click.option("--before", default=None, help="Put it just before this rule.")
+@click.option("--after", default=None, help="Put it just after this rule.")
+@pass_state
+@handled
+def rules_move(
+    state: Context, name: str, to: int | None, before: str | None, after: str | None
+) -> None:
+    """Change a rule's place in the order."""
+    if sum(option is not None for option in (to, before, after)) != 1:
+        raise click.UsageError("give one of --to POSITION, --before NAME or --after NAME")
+    current = state.store.rules.get(name)
+    if to is None:
+        other = state.store.rules.get(before or after or "")
+        to = other.position + (after is not None)
+        if other.position > current.position:
+            to -= 1  # the rule leaves its old place first
+    saved = state.store.rules.update(
+        name, current, actor=service.actor(), action="move", position=to
+    )
+    click.echo(f"rule {saved.name!r} is now at position {saved.position}")
+
+
+@rules_.command("export")
+@click.argument("file", required=False, type=click.Path(path_type=Path, dir_okay=False))
+@pass_state
+@handled
+def rules_export(state: Context, file: Path | None) -> None:
+    """Write the rules as YAML (to FILE, or standard output)."""
+    from intake.mailrules import yamlio
+
+    text = yamlio.dump(state.store.rules.all())
+    if file is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        file.write_text(text, encoding="utf-8")
+    except OSError as err:
+        from intake.errors import ConfigError
+
+        raise ConfigError(
+            "rules export", f"{file} cannot be written ({err.strerror})", "check the path"
+        ) from err
+    click.echo(f"wrote {len(state.store.rules.all())} rules to {file}")
+
+
+@rules_.command("import")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--replace",
+    "mode",
+    flag_value="replace",
+    help="The rules become exactly the file's (rules not in it are removed).",
+)
+@click.option(
+    "--merge",
+    "mode",
+    flag_value="merge",
+    default=True,
+    help="Add and update the file's rules; keep the others (the default).",
+)
+@click.option("--dry-run", is_flag=True, help="Check the file and say what would change.")
+@_NO_SERVER_CHECK
+@pass_state
+@handled
+def rules_import(
+    state: Context, file: Path, mode: str, dry_run: bool, no_server_check: bool
+) -> None:
+    """Import rules from YAML: every rule is checked first; one bad rule refuses the file."""
+    from intake import ruleadmin
+
+    outcome, warnings = ruleadmin.import_file(
+        state.store,
+        state.settings,
+        file,
+        merge=mode != "replace",
+        dry_run=dry_run,
+        server_check=not no_server_check,
+    )
+    _warn(warnings)
+    verb = "would be" if dry_run else "were"
+    for label, names in (
+        ("added", outcome.added),
+        ("changed", outcome.changed),
+        ("removed", outcome.removed),
+    ):
+        if names:
+            click.echo(f"{label}: {', '.join(names)}")
+    click.echo(
+        f"{len(outcome.added)} {verb} added, {len(outcome.changed)} changed, "
+        f"{len(outcome.removed)} removed, {len(outcome.unchanged)} unchanged"
+        + ("; nothing was changed (dry run)" if dry_run else "")
+    )
+
+
+@rules_.command("test")
+@click.argument("target", required=False, metavar="[NAME_OR_FILE]")
+@_rule_options
+@click.option(
+    "--last", type=click.IntRange(min=1, max=10_000), default=50, show_default=True,
+    help="How many of the newest stored messages to try.",
+)  # fmt: skip
+@click.option("--show", is_flag=True, help="Also print each matching message's sender and subject.")
+@click.option("--all", "show_all", is_flag=True, help="List the messages that do not match too.")
+@pass_state
+@handled
+def rules_test(
+    state: Context,
+    /,
+    target: str | None,
+    last: int,
+    show: bool,
+    show_all: bool,
+    **given: Any,
+) -> None:
+    """Which of the last N stored messages a rule would match, and what it would do; changes
+    nothing. NAME_OR_FILE: a stored rule (options given try an edit of it), a YAML file of rules,
+    or nothing with --if options (a rule not yet saved)."""
+    from intake import ruleadmin
+    from intake.errors import RuleInvalid
+    from intake.mailrules import Rule, validate
+
+    if target is not None and Path(target).is_file():
+        rules, _ = ruleadmin.load_file(Path(target), state.settings, server_check=False)
+    elif target is not None:
+        rules = [_rule_from(state.store.rules.get(target), target, **given)]
+    elif given.get("conditions") or given.get("match_all"):
+        rules = [_rule_from(Rule("(unsaved)"), "(unsaved)", **given)]
+    else:
+        raise click.UsageError("give a rule name, a YAML file, or --if conditions to try")
+    for rule in rules:
+        problems = validate.problems(rule)
+        if problems:
+            raise RuleInvalid(rule.name, problems)
+    zone = state.settings.calendar.zone
+    results = ruleadmin.try_rules(state.store, rules, last)
+    for rule in rules:
+        tried = results[rule.name]
+        matched = [t for t in tried if t.verdict is True]
+        unknown = [t for t in tried if t.verdict is None]
+        post = rule.post_action if rule.post_action != "none" else "the mailbox's default"
+        click.echo(
+            f"rule {rule.name!r}: {'enabled' if rule.enabled else 'disabled'}, if "
+            f"{rule.summary()} -> {rule.action}, post-action {post}, "
+            f"{'stop' if rule.stop else 'continue'}"
+        )
+        click.echo(
+            f"  of the last {len(tried)} stored messages: {len(matched)} would match, "
+            f"{len(unknown)} unknown (body no longer stored), "
+            f"{len(tried) - len(matched) - len(unknown)} would not"
+        )
+        for item in tried:
+            if item.verdict is False and not show_all:
+                continue
+            message = item.message
+            received = message.received_at.astimezone(zone).isoformat(timespec="minutes")
+            outcome = {True: "match", False: "no", None: "unknown"}[item.verdict]
+            marks = (
+                ", ".join(
+                    f"{c.describe()}: {({True: 'yes', False: 'no', None: '?'})[r]}"
+                    for c, r in item.conditions
+                )
+                or "match_all"
+            )
+            click.echo(f"  #{message.id:<6} {received}  {outcome:<7} {marks}")
+            if item.verdict is not False:
+                does = f"would {rule.action}" + (
+                    f", then {rule.post_action}" if rule.post_action != "none" else ""
+                )
+                if item.first_match and item.first_match != rule.name:
+                    does += f" (but rule {item.first_match!r}, earlier, matches first)"
+                if not item.body_known:
+                    does += "; body and To/Cc no longer stored (raw copy expired)"
+                click.echo(f"  {'':<7} {does}")
+            if show and item.verdict is not False:
+                click.echo(f"  {'':<7} from {message.sender or '-'}: {message.subject or '-'}")
+    click.echo("nothing was changed")
+
+
+@rules_.command("audit")
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per entry, per line.")
+@pass_state
+@handled
+def rules_audit(state: Context, limit: int, as_json: bool) -> None:
+    """Who changed which rule, when, and how (newest first)."""
+    from intake.store.rules import ENTITY
+
+    entries = state.store.audit_log(ENTITY, limit=limit)
+    zone = state.settings.calendar.zone
+    if as_json:
+        for entry in entries:
+            click.echo(
+                json.dumps(
+                    {
+                        "at": entry.at.astimezone(zone).isoformat(timespec="seconds"),
+                        "actor": entry.actor,
+                        "entity": entry.entity,
+                        "key": entry.key,
+                        "action": entry.action,
+                        "before": entry.before,
+                        "after": entry.after,
+                    },
+                    ensure_ascii=False,
+                )
+            )
+        return
+    if not entries:
+        click.echo("no changes to mailbox rules recorded")
+        return
+    for entry in entries:
+        click.echo(
+            f"{entry.at.astimezone(zone).isoformat(timespec='seconds')}  {entry.actor:<16} "
+            f"{entry.action:<8} {entry.key}"
+        )
+        before, after = entry.before or {}, entry.after or {}
+        for key in dict.fromkeys([*before, *after]):
+            if before.get(key) != after.get(key):
+                click.echo(
+                    f"    {key}: {json.dumps(before.get(key), ensure_ascii=False)} -> "
+                    f"{json.dumps(after.get(key), ensure_ascii=False)}"
+                )

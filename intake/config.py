@@ -116,6 +116,67 @@ class ScheduleSettings:
 
 
 @dataclass(frozen=True)
+class ReportSettings:
+    """The daily exceptions report (intake.report): when, to whom, and how children are named."""
+
+    #: Local time of day (HH:MM) the report is cut off and sent, on working days.
+    send_at: str = "08:00"
+    #: Who gets it by email; empty: the report is only written to ``out_dir``.
+    recipients: tuple[str, ...] = ()
+    sender: str = ""
+    #: ``initials`` (initials, date of birth, reference) or ``full`` (full names).
+    identify: str = "initials"
+    out_dir: str = "out"
+    subject: str = "C-SPOC daily exceptions report"
+    #: How many working days back a report missed while the daemon was down is still sent.
+    catch_up_days: int = 5
+
+    @property
+    def send_time(self) -> dt.time:
+        hour, _, minute = self.send_at.partition(":")
+        return dt.time(int(hour), int(minute))
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """The mail server the report is sent through. The password is never stored here."""
+
+    host: str = ""
+    port: int = 0
+    tls: str = "implicit"
+    username: str = ""
+    password_file: str = ""
+    timeout: int = 30
+    ca_file: str = ""
+
+    password_env = f"{ENV_PREFIX}SMTP_PASSWORD"
+
+    @property
+    def effective_port(self) -> int:
+        if self.port:
+            return self.port
+        return {"implicit": 465, "starttls": 587}.get(self.tls, 25)
+
+    def password(self) -> str:
+        """The SMTP password, from ``password_file`` or ``$INTAKE_SMTP_PASSWORD``."""
+        if self.password_file:
+            try:
+                return Path(self.password_file).read_text(encoding="utf-8").strip()
+            except OSError as err:
+                raise ConfigError(
+                    "smtp.password_file",
+                    f"cannot be read ({err.strerror})",
+                    "point it at a readable file holding only the password",
+                ) from err
+        secret = os.environ.get(self.password_env)
+        if not secret:
+            raise ConfigError(
+                "smtp", "no password", f"set {self.password_env} or smtp.password_file"
+            )
+        return secret
+
+
+@dataclass(frozen=True)
 class MailboxSettings:
     """One IMAP mailbox. The password is read when needed, never stored in this object."""
 
@@ -178,6 +239,8 @@ class Settings:
     calendar: CalendarSettings = field(default_factory=CalendarSettings)
     rules: RulesSettings = field(default_factory=RulesSettings)
     schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
+    report: ReportSettings = field(default_factory=ReportSettings)
+    smtp: SmtpSettings = field(default_factory=SmtpSettings)
     mailboxes: tuple[MailboxSettings, ...] = ()
     #: The file these settings came from; ``None`` for built-in defaults.
     source: Path | None = None
@@ -199,6 +262,8 @@ _SECTIONS: dict[str, type[Any]] = {
     "calendar": CalendarSettings,
     "rules": RulesSettings,
     "schedule": ScheduleSettings,
+    "report": ReportSettings,
+    "smtp": SmtpSettings,
 }
 
 
@@ -401,6 +466,7 @@ def validate(settings: Settings) -> None:
     _schedule("schedule.checks", settings.schedule.checks, zone)
     for box in settings.mailboxes:
         _validate_mailbox(box, zone)
+    _validate_report(settings.report, settings.smtp)
 
 
 def _validate_mailbox(box: MailboxSettings, zone: zoneinfo.ZoneInfo) -> None:
@@ -446,6 +512,81 @@ def _validate_mailbox(box: MailboxSettings, zone: zoneinfo.ZoneInfo) -> None:
             'use "none", "flag", "keyword:NAME" or "move:FOLDER"',
         )
     _positive(f"{where}.timeout", box.timeout)
+
+
+_ADDRESS = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
+
+
+def _validate_report(report: ReportSettings, smtp: SmtpSettings) -> None:
+    if not re.match(r"^([01][0-9]|2[0-3]):[0-5][0-9]$", report.send_at):
+        raise ConfigError(
+            "report.send_at",
+            f"{report.send_at!r} is not a time of day",
+            'write HH:MM (24-hour), e.g. "08:00"',
+        )
+    if report.identify not in {"initials", "full"}:
+        raise ConfigError(
+            "report.identify",
+            f"unknown choice {report.identify!r}",
+            'use "initials" (initials, date of birth, reference) or "full" (full names)',
+        )
+    for address in report.recipients:
+        if not _ADDRESS.match(address):
+            raise ConfigError(
+                "report.recipients",
+                f"{address!r} is not an email address",
+                'write plain addresses, e.g. ["duty-managers@example.gov.uk"]',
+            )
+    if not report.out_dir.strip():
+        raise ConfigError("report.out_dir", "is empty", 'give a directory, e.g. "out"')
+    if not report.subject.strip():
+        raise ConfigError(
+            "report.subject", "is empty", 'give a subject, e.g. "C-SPOC daily exceptions report"'
+        )
+    if not 1 <= report.catch_up_days <= 30:
+        raise ConfigError(
+            "report.catch_up_days",
+            f"must be 1-30, not {report.catch_up_days}",
+            "give how many working days back a missed report is still sent (e.g. 5)",
+        )
+    if report.sender and not _ADDRESS.match(report.sender):
+        raise ConfigError(
+            "report.sender",
+            f"{report.sender!r} is not an email address",
+            'write one address, e.g. "c-spoc-intake@example.gov.uk"',
+        )
+    if smtp.tls not in {"implicit", "starttls", "plain"}:
+        raise ConfigError(
+            "smtp.tls",
+            f"unknown mode {smtp.tls!r}",
+            'use "implicit" (port 465), "starttls" (587) or "plain" (localhost only, 25)',
+        )
+    if not 0 <= smtp.port <= 65535:
+        raise ConfigError("smtp.port", f"{smtp.port} is not a port", "use 1-65535, or 0")
+    _positive("smtp.timeout", smtp.timeout)
+    if smtp.ca_file and not Path(smtp.ca_file).is_file():
+        raise ConfigError(
+            "smtp.ca_file", f"{smtp.ca_file} does not exist", 'give a PEM CA bundle, or ""'
+        )
+    if smtp.host and smtp.tls == "plain" and not is_loopback(smtp.host):
+        raise ConfigError(
+            "smtp.tls",
+            "plaintext SMTP is allowed only to this machine (localhost)",
+            'use "implicit" or "starttls"; certificates are always verified',
+        )
+    if report.recipients:
+        if not smtp.host:
+            raise ConfigError(
+                "smtp.host",
+                "is missing, but report.recipients is set",
+                "give the mail server's host name, or empty report.recipients",
+            )
+        if not report.sender:
+            raise ConfigError(
+                "report.sender",
+                "is missing, but report.recipients is set",
+                'give the From address, e.g. "c-spoc-intake@example.gov.uk"',
+            )
 
 
 def _soffice(key: str, value: str) -> None:

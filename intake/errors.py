@@ -9,10 +9,20 @@
     │   ├── NotFound                 no ledger row with that id; carries .ref
     │   ├── ExceptionNotFound        no exception with that id; carries .ref
     │   └── LockHeld                 another daemon holds the mailbox lock; carries .name, .owner
+    ├── RuleError                    a mailbox rule cannot be saved or used as given
+    │   ├── RuleInvalid              a rule breaks the rule language; carries .rule and every
+    │   │                            problem (.problems), each saying the fix
+    │   ├── RuleNotFound             no mailbox rule with that name; carries .rule
+    │   └── RulesFileInvalid         a rules YAML file has problems (nothing was changed); carries
+    │                                .path and .problems
     ├── SourceError                  a mailbox cannot be read right now (transient: retry next poll)
     │   ├── SourceConnectError       connect, TLS or login failed; carries .mailbox
     │   └── SourceProtocolError      the server answered something we cannot use; carries .mailbox
     │                                and .folder
+    ├── ReportError                  the daily report cannot be built or sent; carries .day
+    │   ├── SendFailed               SMTP refused, unreachable, auth failed or timed out
+    │   │                            (transient: retried with back-off)
+    │   └── AlreadySent              that day's report was sent (or may have been); --force
     └── MessageError                 one message cannot be processed (recorded on its ledger row)
         ├── MalformedMessage         the bytes are not readable mail (permanent until reprocessed);
         │                            carries .ref
@@ -20,11 +30,14 @@
         │                            carries .ref and .size
         ├── RawExpired               the stored copy has passed its retention and was deleted;
         │                            carries .ref
+        ├── CallMailInvalid          a mailbox rule routed it as a call, but its body holds no
+        │                            valid call (names the fields, never their values)
         └── WorkerCrashed            a parse worker process died on it (transient: retried);
                                      carries .ref
 
-Third-party errors (imaplib, ssl, socket, SQLAlchemy) are wrapped with ``raise ... from err`` at
-the boundary that knows the context, so a caller never needs to import those libraries to react.
+Third-party errors (imaplib, smtplib, ssl, socket, SQLAlchemy) are wrapped with
+``raise ... from err`` at the boundary that knows the context, so a caller never needs to import
+those libraries to react.
 No message text here may contain personal data: only ids, hashes, keys, counts and codes.
 """
 
@@ -100,6 +113,23 @@ class SourceProtocolError(SourceError):
         super().__init__(mailbox, f"folder {folder}: {problem}")
 
 
+class ReportError(IntakeError):
+    """A day's exceptions report cannot be built or sent."""
+
+    def __init__(self, day: str, problem: str) -> None:
+        self.day = day
+        self.problem = problem
+        super().__init__(f"report {day}: {problem}")
+
+
+class SendFailed(ReportError):
+    """The mail server refused the report, could not be reached, or timed out."""
+
+
+class AlreadySent(ReportError):
+    """The report was sent already (or a crash left it in doubt); only --force sends it again."""
+
+
 class MessageError(IntakeError):
     """One message cannot be processed; the reason goes on its ledger row."""
 
@@ -139,3 +169,53 @@ class WorkerCrashed(MessageError):
     """A parse worker process died while it had this message (retried a bounded number of times)."""
 
     transient = True
+
+
+class RuleError(IntakeError):
+    """A mailbox rule cannot be saved, found or used as given."""
+
+
+class RuleInvalid(RuleError):
+    """A mailbox rule breaks the rule language: every problem is listed, each with its fix.
+
+    ``str()`` is one line saying what to do, then one line per problem.
+    """
+
+    def __init__(self, rule: str, problems: list[str] | tuple[str, ...]) -> None:
+        self.rule = rule
+        self.problems = tuple(problems)
+        count = len(self.problems)
+        head = (
+            f"rule {rule!r} was not saved: {count} problem{'s' if count != 1 else ''}; "
+            "fix and run the command again"
+        )
+        super().__init__("\n".join([head, *(f"  - {p}" for p in self.problems)]))
+
+
+class RuleNotFound(RuleError):
+    """No mailbox rule has the name given."""
+
+    def __init__(self, rule: str) -> None:
+        self.rule = rule
+        super().__init__(f"no mailbox rule named {rule!r}; `intake rules list` shows them")
+
+
+class RulesFileInvalid(RuleError):
+    """A rules file (YAML) has problems; nothing was changed. One line, then each problem."""
+
+    def __init__(self, path: str, problems: list[str] | tuple[str, ...]) -> None:
+        self.path = path
+        self.problems = tuple(problems)
+        count = len(self.problems)
+        head = (
+            f"{path} was not imported, nothing changed: {count} "
+            f"problem{'s' if count != 1 else ''}; fix them and import the file again"
+        )
+        super().__init__("\n".join([head, *(f"  - {p}" for p in self.problems)]))
+
+
+class CallMailInvalid(MessageError):
+    """A mailbox rule routed the message as a call, but its body holds no valid call.
+
+    The reason names the missing or bad fields, never their values.
+    """

@@ -1,4 +1,5 @@
-"""The one flow every message takes: fetch -> store raw -> parse -> persist -> check -> post-action.
+"""The one flow every message takes:
+fetch -> store raw -> parse -> route -> persist -> check -> post-action.
 
 :func:`poll` is the whole story for one mailbox and reads top to bottom; the stages it calls are
 the small functions below it, and they never call each other. A stage that fails for one message
@@ -7,6 +8,7 @@ records the failure on that message's ledger row and the poll goes on with the n
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import time
@@ -14,14 +16,15 @@ import zoneinfo
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from intake import rulebook
+from intake import mailrules, rulebook
 from intake.cases import RuleSettings
-from intake.errors import IntakeError, MessageTooLarge, SourceError
+from intake.errors import CallMailInvalid, IntakeError, MessageTooLarge, RuleInvalid, SourceError
 from intake.headers import header_block, peek
 from intake.logs import correlation
+from intake.mailrules import callmail
 from intake.sources.base import Fetched, MailSource, PostAction
 from intake.store.ledger import Store
-from intake.store.records import Incoming
+from intake.store.records import Failure, Incoming
 from intake.workers import Examiner, Outcome
 from parsers.base import ReadLimits
 
@@ -49,6 +52,14 @@ class PipelineSettings:
     #: Judge as of the newest message's arrival instead of now: `intake import` replays mail
     #: as if it had been polled when it came, leaving later deadlines for `intake check`.
     judge_at_arrival: bool = False
+
+
+@dataclass(frozen=True)
+class Routed:
+    """Parse outcomes with what the mailbox rules made of each (by message pk)."""
+
+    outcomes: tuple[Outcome, ...] = ()
+    routings: dict[int, mailrules.Routing] = field(default_factory=dict)
 
 
 @dataclass
@@ -87,6 +98,7 @@ def poll(source: MailSource, store: Store, settings: PipelineSettings) -> PollRe
         result = PollResult(source.name, correlation_id)
         started = time.perf_counter()
         log.info("poll started", extra={"mailbox": source.name})
+        rules = load_rules(store)  # once per poll: a rule edited meanwhile applies next poll
         with Examiner(store, settings.parse_workers, settings.read_limits) as examiner:
             examiner.submit(store.unfinished(source.name))  # what a crash left half-way
             try:
@@ -94,16 +106,20 @@ def poll(source: MailSource, store: Store, settings: PipelineSettings) -> PollRe
                     for folder in source.folders():
                         result.folders += 1
                         try:
-                            exists = _poll_folder(source, store, settings, folder, result, examiner)
+                            exists = _poll_folder(
+                                source, store, settings, folder, result, examiner, rules
+                            )
                             store.record_poll(source.name, folder, exists=exists)
                         except SourceError as err:
                             _source_failed(store, source.name, [folder], err, result)
-                    _tally(result, persist(store, examiner.drain(), settings))
+                    routed = route(store, examiner.drain(), rules, settings)
+                    _tally(result, persist(store, routed, settings))
                     result.raised += check(store, settings, result.latest)
                     result.actions = apply_post_actions(source, store)
             except SourceError as err:  # connect or login failed: wait for the next poll
                 _source_failed(store, source.name, source.folders(), err, result)
-            _tally(result, persist(store, examiner.drain(), settings))
+            routed = route(store, examiner.drain(), rules, settings)
+            _tally(result, persist(store, routed, settings))
             result.raised += check(store, settings, result.latest)
         result.seconds = time.perf_counter() - started
         log.info(
@@ -129,6 +145,7 @@ def _poll_folder(
     folder: str,
     result: PollResult,
     examiner: Examiner,
+    rules: Sequence[mailrules.CompiledRule],
 ) -> int | None:
     """Read one folder's new messages; returns how many the server says the folder holds."""
     state = source.state(folder)
@@ -166,7 +183,7 @@ def _poll_folder(
                 result.new += 1
                 _tally(result, [entry.status])
         examiner.submit(to_examine)  # parse and check run beside the next fetch
-        _tally(result, persist(store, examiner.ready(), settings))
+        _tally(result, persist(store, route(store, examiner.ready(), rules, settings), settings))
     return state.exists
 
 
@@ -175,8 +192,9 @@ def reprocess(store: Store, ids: Sequence[int], settings: PipelineSettings) -> d
     counts: dict[str, int] = {}
     examiner = Examiner(store, settings.parse_workers, settings.read_limits)
     with correlation("reprocess"), examiner:
+        rules = load_rules(store)
         examiner.submit(ids)
-        persist(store, examiner.drain(), settings)
+        persist(store, route(store, examiner.drain(), rules, settings), settings)
         check(store, settings)
     for entry in store.ledger(ids=list(ids)):
         counts[entry.status] = counts.get(entry.status, 0) + 1
@@ -218,19 +236,77 @@ def describe(item: Fetched, settings: PipelineSettings) -> Incoming:
     )
 
 
-def persist(store: Store, outcomes: Sequence[Outcome], settings: PipelineSettings) -> list[str]:
-    """The persist stage: outcomes of the parse and check stages, in one commit (each message's
-    status with its attachments and what reading them found).
+def load_rules(store: Store) -> tuple[mailrules.CompiledRule, ...]:
+    """The enabled mailbox rules, in order, compiled once for a whole poll or reprocess run.
+
+    A stored rule that cannot be compiled (only possible if the table was edited by hand) is
+    skipped with an error in the log naming it; the others still apply.
+    """
+    compiled = []
+    for rule in store.rules.enabled():
+        try:
+            compiled.append(mailrules.compile_rule(rule))
+        except RuleInvalid:
+            log.error("mailbox rule cannot be used; skipped", extra={"rule": rule.name})
+    return tuple(compiled)
+
+
+def route(
+    store: Store,
+    outcomes: Sequence[Outcome],
+    rules: Sequence[mailrules.CompiledRule],
+    settings: PipelineSettings,
+) -> Routed:
+    """The route stage: what the mailbox rules make of each message read (its action, deciding
+    rule and post-actions); for a call email, the call its body records. Stores nothing: the
+    persist stage commits it with the parse outcome. A call email whose body holds no valid
+    call becomes a failed message, its reason naming the fields (`intake reprocess` after the
+    fix)."""
+    readable = [o for o in outcomes if o.message is not None and o.failure is None]
+    folders = store.folders_of([o.pk for o in readable]) if readable and rules else {}
+    now = dt.datetime.now(dt.UTC)
+    done: list[Outcome] = []
+    routings: dict[int, mailrules.Routing] = {}
+    for outcome in outcomes:
+        message = outcome.message
+        if message is None or outcome.failure is not None:
+            done.append(outcome)
+            continue
+        facts = mailrules.Facts.of(message, outcome.parsed, folders.get(outcome.pk, ""))
+        routing = mailrules.route(facts, rules)
+        if routing.action == "call":
+            call = callmail.read_call(message.text, settings.timezone, now)
+            if isinstance(call, str):
+                failure = Failure.of(CallMailInvalid(str(outcome.pk), call), transient=False)
+                outcome = dataclasses.replace(outcome, failure=failure)
+            else:
+                routing = dataclasses.replace(routing, call=call)
+        if routing.rule is not None:
+            log.info(
+                "message routed",
+                extra={"message_pk": outcome.pk, "route": routing.action, "rule": routing.rule},
+            )
+        routings[outcome.pk] = routing
+        done.append(outcome)
+    return Routed(tuple(done), routings)
+
+
+def persist(store: Store, routed: Routed, settings: PipelineSettings) -> list[str]:
+    """The persist stage: outcomes of the parse and route stages, in one commit (each message's
+    status with its attachments, what reading them found, its route, the mailbox changes its
+    rules ask for and, for a call email, the call).
 
     Returns the new statuses. A database failure escapes: the messages stay ``fetched`` and the
-    next poll finishes them.
+    next poll finishes them; no mailbox change is made for them meanwhile.
     """
+    outcomes = routed.outcomes
     if not outcomes:
         return []
     statuses = store.save_outcomes(
         [(o.pk, o.message, o.failure, o.parsed) for o in outcomes],
         max_attempts=settings.max_attempts,
         backoff=settings.retry_backoff,
+        routings=routed.routings,
     )
     for outcome, status in zip(outcomes, statuses, strict=True):
         if outcome.failure is not None:
@@ -264,11 +340,14 @@ def check(store: Store, settings: PipelineSettings, latest: dt.datetime | None =
 
 
 def apply_post_actions(source: MailSource, store: Store) -> int:
-    """The post-action stage: mailbox changes owed for messages already committed."""
+    """The post-action stage: mailbox changes owed for messages already committed, each
+    sighting's in order (flag and keyword are idempotent, so a change half made is made again
+    whole next time)."""
     done = 0
     for pending in store.pending_actions(source.name):
         try:
-            source.apply(pending.ref, pending.action)
+            for action in pending.actions:
+                source.apply(pending.ref, action)
         except SourceError as err:
             log.warning(
                 "post-action failed; will retry next poll",

@@ -1,5 +1,5 @@
 """The daemon: APScheduler jobs that poll each mailbox, run the checks at every deadline, retry
-failures and expire raw copies.
+failures, expire raw copies and send the daily exceptions report (see ``intake.report.send``).
 
 The checks run after every poll (inside it), within a minute of every deadline (a light job
 each minute asks the database whether a pending deadline has passed, and judges if one has),
@@ -33,6 +33,8 @@ from intake.logs import correlation
 from intake.store.ledger import Store
 
 log = logging.getLogger("intake.scheduler")
+#: How often the daemon looks for a failed report send whose back-off has passed.
+REPORT_RETRY_MINUTES = 5
 
 
 def build_scheduler(settings: Settings, store: Store) -> BackgroundScheduler:
@@ -82,6 +84,7 @@ def build_scheduler(settings: Settings, store: Store) -> BackgroundScheduler:
             CronTrigger.from_crontab(settings.schedule.retry, timezone=zone),
             id="retry",
         )
+    _add_report_jobs(scheduler, settings, store, now)
     if settings.schedule.retention != "disable":
         scheduler.add_job(
             lambda: _guarded("retention", lambda: service.expire_raw(store)),
@@ -89,6 +92,27 @@ def build_scheduler(settings: Settings, store: Store) -> BackgroundScheduler:
             id="retention",
         )
     return scheduler
+
+
+def _add_report_jobs(
+    scheduler: BackgroundScheduler, settings: Settings, store: Store, now: dt.datetime
+) -> None:
+    """The daily report: at ``report.send_at`` every day (the job itself skips days that are not
+    working days), once at start-up to catch up on a day missed while the daemon was down, and
+    every few minutes for failed sends whose back-off has passed."""
+    from intake.report import run_due
+
+    def report_job() -> None:
+        _guarded("report", lambda: run_due(settings, store))
+
+    send_time = settings.report.send_time
+    scheduler.add_job(
+        report_job,
+        CronTrigger(hour=send_time.hour, minute=send_time.minute, timezone=settings.calendar.zone),
+        id="report",
+        next_run_time=now,
+    )
+    scheduler.add_job(report_job, IntervalTrigger(minutes=REPORT_RETRY_MINUTES), id="report-retry")
 
 
 def _guarded(job: str, body: Callable[[], object]) -> None:

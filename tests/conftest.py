@@ -8,6 +8,7 @@ instead of skipping.
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import uuid
@@ -33,6 +34,19 @@ def unavailable(reason: str) -> None:
     if REQUIRE_SERVICES:
         pytest.fail(f"required test service unavailable: {reason}")
     pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_intake_logger() -> Iterator[None]:
+    """Undo what a command run in-process did to the "intake" logger (``logs.setup`` gives it
+    its own handler and stops propagation), so a later test's ``caplog`` still sees it, in
+    whatever order the test processes run the tests."""
+    logger = logging.getLogger("intake")
+    saved = (logger.level, logger.propagate, list(logger.handlers))
+    yield
+    logger.setLevel(saved[0])
+    logger.propagate = saved[1]
+    logger.handlers[:] = saved[2]
 
 
 @pytest.fixture(scope="session")

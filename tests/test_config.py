@@ -38,7 +38,17 @@ def test_example_file_loads_and_matches_the_declared_defaults() -> None:
 
 def test_example_file_documents_every_key() -> None:
     text = EXAMPLE.read_text(encoding="utf-8")
-    for section in ("database", "storage", "limits", "parsing", "logging", "calendar", "schedule"):
+    for section in (
+        "database",
+        "storage",
+        "limits",
+        "parsing",
+        "logging",
+        "calendar",
+        "schedule",
+        "report",
+        "smtp",
+    ):
         cls = type(getattr(config.Settings(), section))
         for field in dataclasses.fields(cls):
             assert re.search(rf"^{field.name} = ", text, re.M), f"{section}.{field.name}"

@@ -395,6 +395,19 @@ class ImapSource:
         )  # fmt: skip
         return out
 
+    def list_folders(self) -> list[str]:
+        """Every folder a message can be in or moved to (LIST; ``\\Noselect`` ones left out),
+        for checking the folder names mailbox rules use."""
+        imap = self._client()
+        with self._guard("*", "LIST"):
+            listed = imap.list_folders()
+        names = []
+        for flags, _delimiter, name in listed:
+            if any(flag.lower() in (b"\\noselect", b"\\nonexistent") for flag in flags):
+                continue
+            names.append(name if isinstance(name, str) else name.decode("utf-8", "replace"))
+        return sorted(names)
+
     # ------------------------------------------------------------ post-actions
 
     def apply(self, ref: MessageRef, action: PostAction) -> None:

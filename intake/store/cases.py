@@ -94,27 +94,7 @@ class CaseStore:
                 if record.fingerprint in known:
                     continue
                 known.add(record.fingerprint)
-                rows.append(
-                    CallRow(
-                        called_at=record.called_at,
-                        caller_name=_cut(record.caller_name, 200),
-                        caller_agency=_cut(record.caller_agency, 200),
-                        caller_phone=_cut(record.caller_phone, 50),
-                        child_forenames=_cut(record.child_forenames, 200),
-                        child_surname=_cut(record.child_surname, 200),
-                        child_dob=record.child_dob.isoformat() if record.child_dob else None,
-                        surname_key=lookup_key(record.child_surname),
-                        forename_key=lookup_key(record.child_forenames),
-                        urgent=record.urgent,
-                        kind=record.kind,
-                        taken_by=_cut(record.taken_by, 200),
-                        notes=record.notes,
-                        source=source,
-                        fingerprint=record.fingerprint,
-                        created_at=now,
-                        created_by=_cut(actor, 200) or "unknown",
-                    )
-                )
+                rows.append(call_row(record, source=source, actor=actor, now=now))
             session.add_all(rows)
             session.flush()
             return [row.id for row in rows], len(records) - len(rows)
@@ -403,7 +383,9 @@ class CaseStore:
                 attachments=tuple(parts),
                 forms=tuple(forms),
                 mentions=Mentions.from_json(row.mentions),
-                quiet=row.quiet,
+                # A message the mailbox rules routed as a call email or ignored is judged like
+                # one received before onboarding: kept, never the subject of an exception.
+                quiet=row.quiet or row.route in ("call", "ignore"),
             )
         return found
 
@@ -933,6 +915,37 @@ def _exception_of(row: ExceptionRow, header: str | None) -> ExceptionRecord:
         resolved_at=row.resolved_at,
         resolved_by=row.resolved_by,
         resolution_note=row.resolution_note,
+    )
+
+
+def call_row(
+    record: CallRecord,
+    *,
+    source: str,
+    actor: str,
+    now: dt.datetime,
+    message_pk: int | None = None,
+) -> CallRow:
+    """A new ``calls`` row for a logged call (CSV, command line, or a call email)."""
+    return CallRow(
+        called_at=record.called_at,
+        caller_name=_cut(record.caller_name, 200),
+        caller_agency=_cut(record.caller_agency, 200),
+        caller_phone=_cut(record.caller_phone, 50),
+        child_forenames=_cut(record.child_forenames, 200),
+        child_surname=_cut(record.child_surname, 200),
+        child_dob=record.child_dob.isoformat() if record.child_dob else None,
+        surname_key=lookup_key(record.child_surname),
+        forename_key=lookup_key(record.child_forenames),
+        urgent=record.urgent,
+        kind=record.kind,
+        taken_by=_cut(record.taken_by, 200),
+        notes=record.notes,
+        source=source,
+        message_pk=message_pk,
+        fingerprint=record.fingerprint,
+        created_at=now,
+        created_by=_cut(actor, 200) or "unknown",
     )
 
 

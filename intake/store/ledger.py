@@ -11,7 +11,7 @@ import math
 import os
 import re
 import socket
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TypeVar
 
 import zstandard
@@ -21,15 +21,17 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from intake import mentions
 from intake.errors import LockHeld, NotFound, RawExpired, StoreError
+from intake.mailrules.model import Routing
 from intake.matching import lookup_key
 from intake.messages import Attachment, Message
 from intake.sources.base import MessageRef, PostAction
 from intake.store import db
-from intake.store.cases import CaseStore
+from intake.store.cases import CaseStore, call_row
 from intake.store.db import chunks as _chunks
 from intake.store.db import column_text as _text
 from intake.store.models import (
     AttachmentRow,
+    CallRow,
     CursorRow,
     FormChildRow,
     FormConcernRow,
@@ -50,6 +52,8 @@ from intake.store.records import (
     StoredMessage,
     Summary,
 )
+from intake.store.reports import ReportStore
+from intake.store.rules import AuditEntry, RuleStore, read_audit, write_audit
 from parsers.fields import (
     CHILD_KEYS,
     CONCERN_CODES,
@@ -116,6 +120,45 @@ class Store:
     def cases(self) -> CaseStore:
         """The rule book's tables: calls, judgements, matches and exceptions."""
         return CaseStore(self)
+
+    @functools.cached_property
+    def reports(self) -> ReportStore:
+        """The daily report's queries and the ``reports`` table (once-only sending)."""
+        return ReportStore(self)
+
+    @functools.cached_property
+    def rules(self) -> RuleStore:
+        """The mailbox rules (their changes are written to the audit log)."""
+        return RuleStore(self)
+
+    # -- the audit log ----------------------------------------------------------------------
+
+    def audit(
+        self,
+        *,
+        actor: str,
+        entity: str,
+        key: str,
+        action: str,
+        before: dict[str, object] | None,
+        after: dict[str, object] | None,
+    ) -> None:
+        """Record one change (who, what, before and after as JSON) in its own transaction."""
+        with self._tx() as session:
+            write_audit(
+                session,
+                actor=actor,
+                entity=entity,
+                key=key,
+                action=action,
+                before=before,
+                after=after,
+            )
+
+    def audit_log(self, entity: str | None = None, limit: int = 100) -> list[AuditEntry]:
+        """The newest ``limit`` changes (to ``entity`` things, or all), newest first."""
+        with self._tx(read=True) as session:
+            return read_audit(session, entity, limit)
 
     @property
     def url(self) -> str:
@@ -370,12 +413,18 @@ class Store:
         *,
         max_attempts: int,
         backoff: dt.timedelta,
+        routings: Mapping[int, Routing] | None = None,
     ) -> list[str]:
-        """Persist what parsing and checking found, for a whole batch in one commit.
+        """Persist what parsing, routing and checking found, for a whole batch in one commit.
 
         Each outcome is (message pk, parsed message or None, failure or None, the attachments'
         parse results). A message that was read again replaces its attachments and their form
         fields, children and concerns. What could be read is kept even when the message failed.
+
+        ``routings`` (by pk) is what the mailbox rules made of each message: its route and
+        deciding rule; for a message read without failure, the post-actions its rules ask for
+        (replacing the mailbox's default on its sightings whose change is not yet made) and,
+        for a call email, its call. A read message without a routing is a referral.
         Returns each message's new status.
         """
         now = utcnow()
@@ -393,9 +442,15 @@ class Store:
                 raise NotFound(", ".join(map(str, sorted(missing))))
             read = [(pk, m, parsed) for pk, m, _, parsed in outcomes if m is not None]
             self._save_attachments(session, read, now)
+            self._save_routes(session, outcomes, routings or {}, now)
             statuses = []
             for pk, message, failure, _ in outcomes:
                 row = rows[pk]
+                routing = (routings or {}).get(pk)
+                if routing is None and message is not None and failure is None:
+                    routing = Routing()
+                row.route = routing.action if routing is not None else None
+                row.route_rule = _text(routing.rule, 200) if routing is not None else None
                 if message is not None:
                     row.message_id = row.message_id or message.message_id
                     row.from_addr = message.from_[:320] or None
@@ -416,6 +471,66 @@ class Store:
                 row.updated_at = now
                 statuses.append(row.status)
         return statuses
+
+    @staticmethod
+    def _save_routes(
+        session: Session,
+        outcomes: Sequence[OutcomeRow],
+        routings: Mapping[int, Routing],
+        now: dt.datetime,
+    ) -> None:
+        """The rules' post-actions on the messages' sightings, and the calls of call emails."""
+        calls: dict[int, str | None] = {}
+        for pk, message, failure, _ in outcomes:
+            routing = routings.get(pk)
+            ok = routing is not None and message is not None and failure is None
+            calls[pk] = routing.call.fingerprint if ok and routing and routing.call else None
+            if not ok or routing is None or not routing.post_actions:
+                continue
+            session.execute(
+                update(SightingRow)
+                .where(
+                    SightingRow.message_pk == pk,
+                    SightingRow.uid.is_not(None),
+                    SightingRow.action_done_at.is_(None),
+                )
+                .values(action_pending=_actions_text(routing.post_actions))
+            )
+        # A message read again keeps its call if it still records the same one; a call it no
+        # longer records (the email or the rules changed) goes.
+        for chunk in _chunks(sorted(calls), _IN_BATCH):
+            for call in session.execute(
+                select(CallRow).where(CallRow.message_pk.in_(chunk), CallRow.source == "mail")
+            ).scalars():
+                if calls.get(call.message_pk or 0) != call.fingerprint:
+                    session.delete(call)
+        wanted = {fp: pk for pk, fp in calls.items() if fp is not None}
+        known = {
+            fp
+            for chunk in _chunks(sorted(wanted), _IN_BATCH)
+            for fp in session.execute(
+                select(CallRow.fingerprint).where(CallRow.fingerprint.in_(chunk))
+            ).scalars()
+        }
+        session.flush()
+        for fingerprint, pk in wanted.items():
+            routing = routings[pk]
+            if fingerprint in known or routing.call is None:
+                continue  # the call log already has it (or another email recorded it)
+            session.add(call_row(routing.call, source="mail", actor="mail", now=now, message_pk=pk))
+
+    def folders_of(self, pks: Sequence[int]) -> dict[int, str]:
+        """The folder (or, for imported files, the path given) each message was first seen in."""
+        found: dict[int, str] = {}
+        with self._tx(read=True) as session:
+            for chunk in _chunks(list(pks), _IN_BATCH):
+                for pk, folder in session.execute(
+                    select(SightingRow.message_pk, SightingRow.folder)
+                    .where(SightingRow.message_pk.in_(chunk))
+                    .order_by(SightingRow.id)
+                ):
+                    found.setdefault(pk, folder)
+        return found
 
     @staticmethod
     def _save_attachments(
@@ -563,11 +678,17 @@ class Store:
     # -- mailbox post-actions -------------------------------------------------------------
 
     def pending_actions(self, mailbox: str) -> list[PendingAction]:
-        """Mailbox changes still owed for ``mailbox``, in the order the messages arrived."""
+        """Mailbox changes still owed for ``mailbox``, in the order the messages arrived.
+
+        Only for messages whose processing is committed (not ``fetched``): a message's rules
+        decide its changes in the same commit that records what it is.
+        """
         with self._tx(read=True) as session:
             rows = session.execute(
                 select(SightingRow)
+                .join(MessageRow, MessageRow.id == SightingRow.message_pk)
                 .where(
+                    MessageRow.status != "fetched",
                     SightingRow.mailbox == mailbox,
                     SightingRow.action_pending.is_not(None),
                     SightingRow.action_done_at.is_(None),
@@ -576,8 +697,9 @@ class Store:
                 .order_by(SightingRow.id)
             ).scalars()
             return [
-                PendingAction(row.id, _ref_of(row), _parse_action(row.action_pending or ""))
+                PendingAction(row.id, _ref_of(row), actions)
                 for row in rows
+                if (actions := _parse_actions(row.action_pending or ""))
             ]
 
     def action_done(self, sighting_id: int) -> None:
@@ -909,9 +1031,19 @@ def _action_text(action: PostAction) -> str:
     return f"{action.kind}:{action.argument}" if action.argument else action.kind
 
 
-def _parse_action(text: str) -> PostAction:
-    kind, _, argument = text.partition(":")
-    return PostAction(kind, argument)
+def _actions_text(actions: Sequence[PostAction]) -> str:
+    """Several changes, one per line, in the order to make them (folder names hold no line
+    breaks: the rules refuse them)."""
+    return "\n".join(_action_text(action) for action in actions)[:1000]
+
+
+def _parse_actions(text: str) -> tuple[PostAction, ...]:
+    found = []
+    for line in text.split("\n"):
+        kind, _, argument = line.partition(":")
+        if kind:
+            found.append(PostAction(kind, argument))
+    return tuple(found)
 
 
 def _record_failure(

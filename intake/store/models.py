@@ -377,6 +377,8 @@ class MailboxRuleRow(Base):
     post_action: Mapped[str] = mapped_column(String(1000), default="none")
     #: When it matches, later rules are not evaluated.
     stop: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: Deliberately matches every message (a rule with no conditions must say so).
+    match_all: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 

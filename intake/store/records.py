@@ -79,9 +79,16 @@ class LedgerEntry:
 
 @dataclass(frozen=True)
 class PendingAction:
+    """The mailbox changes still owed for one sighting, in the order to make them."""
+
     sighting_id: int
     ref: MessageRef
-    action: PostAction
+    actions: tuple[PostAction, ...]
+
+    @property
+    def action(self) -> PostAction:
+        """The first (usually only) change."""
+        return self.actions[0]
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ def upgrade() -> None:
         sa.Column("action", sa.String(16), nullable=False),
         sa.Column("post_action", sa.String(1000), nullable=False),
         sa.Column("stop", sa.Boolean(), nullable=False),
+        sa.Column("match_all", sa.Boolean(), nullable=False),
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.Column("updated_at", UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_mailbox_rules")),

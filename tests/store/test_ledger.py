@@ -158,7 +158,18 @@ def test_raw_copies_expire_but_the_ledger_row_stays(store: Store) -> None:
 
 
 def test_post_actions_are_pending_until_done(store: Store) -> None:
-    store.record_batch([incoming(b"x", 1, action=PostAction("keyword", "Stored"))], advance_to=1)
+    """GIVEN a stored message owing a keyword WHEN it is still only fetched THEN nothing is
+    owed yet; once its processing is committed, the keyword is owed until done."""
+    (recorded,) = store.record_batch(
+        [incoming(b"x", 1, action=PostAction("keyword", "Stored"))], advance_to=1
+    )
+    assert store.pending_actions("cspoc") == []
+    store.mark_failed(
+        recorded.id,
+        Failure("unreadable", "x.Error", "", transient=False),
+        max_attempts=4,
+        backoff=dt.timedelta(minutes=5),
+    )
     pending = store.pending_actions("cspoc")
     assert [(p.ref.uid, p.action) for p in pending] == [(1, PostAction("keyword", "Stored"))]
     store.action_done(pending[0].sighting_id)

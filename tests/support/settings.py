@@ -53,7 +53,9 @@ def write_config(
 ) -> Path:
     """The same settings as a TOML file, for tests that run `intake` as a real process."""
     box = mailbox_for(server, **mailbox)
-    lines = ["[database]", f'url = "{database_url}"', "[limits]"]
+    # The daemon writes the daily report's files: into the test's folder, not the work tree.
+    lines = ["[database]", f'url = "{database_url}"', "[report]"]
+    lines += [f'out_dir = "{path.parent / "out"}"', "[limits]"]
     lines += [f"{k} = {v}" for k, v in (limits or {}).items()]
     lines += ["[mailboxes.cspoc]"]
     for field in dataclasses.fields(box):

@@ -1,0 +1,1 @@
+"""Mailbox rules: evaluation, validation, YAML, the store and audit log, the CLI, routing."""
