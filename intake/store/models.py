@@ -430,6 +430,50 @@ class ReportRow(Base):
     recipients: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class UserRow(Base):
+    """A person who signs in to the web interface, with one role."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: The login name (lower case); never a child's or referrer's data.
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    #: ``admin``, ``team`` or ``viewer``.
+    role: Mapped[str] = mapped_column(String(16))
+    #: argon2id hash (argon2-cffi's PasswordHasher); the password itself is never stored.
+    password_hash: Mapped[str] = mapped_column(String(300))
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class SessionRow(Base):
+    """A signed-in browser: the cookie holds a random token; only its SHA-256 is stored."""
+
+    __tablename__ = "web_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_pk: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: The session's CSRF token, checked on every form post.
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    #: Idle or absolute expiry, whichever comes first.
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class LoginAttemptRow(Base):
+    """A failed sign-in, for rate limiting by login name and by client address."""
+
+    __tablename__ = "login_attempts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: ``user:NAME`` or ``addr:IP``.
+    key: Mapped[str] = mapped_column(String(200), index=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+
+
 class LockRow(Base):
     """A lease: while it lasts, only ``owner`` may poll the mailbox it names."""
 
