@@ -109,7 +109,7 @@ class Call:
     urgent: bool
     #: ``referral`` or ``consultation``.
     kind: str
-    #: ``csv``, ``cli`` or ``form``.
+    #: ``csv``, ``cli``, ``web``, ``mail`` (logged by the front door) or ``form`` (declared).
     source: str
     caller_name: str | None = None
     caller_agency: str | None = None

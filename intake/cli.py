@@ -1165,3 +1165,191 @@ def rules_audit(state: Context, limit: int, as_json: bool) -> None:
                     f"    {key}: {json.dumps(before.get(key), ensure_ascii=False)} -> "
                     f"{json.dumps(after.get(key), ensure_ascii=False)}"
                 )
+
+
+# -- the web interface ----------------------------------------------------------------------------
+
+
+@main.command("web")
+@click.option("--host", default=None, help="Address to listen on (default: web.host, 127.0.0.1).")
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=None,
+    help="Port to listen on (default: web.port, 8080).",
+)
+@pass_state
+@handled
+def web(state: Context, host: str | None, port: int | None) -> None:
+    """Serve the web interface (same database and settings as the daemon)."""
+    import uvicorn
+
+    from intake.config import is_loopback
+    from intake.errors import ConfigError
+    from intake.web.app import create_app
+
+    settings = state.settings
+    host = host or settings.web.host
+    port = port or settings.web.port
+    if not settings.web.cookie_secure and not is_loopback(host):
+        raise ConfigError(
+            "web.cookie_secure",
+            f"is false, but --host {host} is not this machine",
+            "serve HTTPS in front of it and set cookie_secure = true, or listen on 127.0.0.1",
+        )
+    app = create_app(settings, state.store)
+    if not state.store.users.count_enabled_admins():
+        log.warning(
+            "no enabled admin account: create one with `intake users add NAME --role admin`"
+        )
+    log.info("web interface listening", extra={"host": host, "port": port})
+    click.echo(f"intake web: serving on http://{host}:{port}/ (Ctrl+C stops)", err=True)
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        # Requests are logged by the app itself (path only, no query string).
+        access_log=False,
+        log_config=None,
+        server_header=False,
+    )
+
+
+@main.group("users")
+def users() -> None:
+    """Web interface accounts (roles: admin, team, viewer)."""
+
+
+def _user_name(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    from intake.web.accounts import name_problem
+
+    problem = name_problem(value)
+    if problem is not None:
+        raise click.BadParameter(problem)
+    return value
+
+
+def _stdin_is_terminal() -> bool:
+    return sys.stdin.isatty()
+
+
+def _read_password(name: str) -> str:
+    """From a prompt (typed twice), or from $INTAKE_PASSWORD when stdin is not a terminal."""
+    from intake.errors import AccountError
+    from intake.web.accounts import password_problem
+
+    if _stdin_is_terminal():
+        password: str = click.prompt(
+            f"Password for {name}",
+            hide_input=True,
+            confirmation_prompt="Type it again",
+        )
+    else:
+        password = os.environ.get("INTAKE_PASSWORD", "")
+        if not password:
+            raise AccountError(
+                "password",
+                "no terminal to ask for it; set INTAKE_PASSWORD, or run this in a terminal",
+            )
+    problem = password_problem(name, password)
+    if problem is not None:
+        raise AccountError("password", problem)
+    return password
+
+
+@users.command("add")
+@click.argument("name", callback=_user_name)
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice(["admin", "team", "viewer"]),
+    help="What they may do.",
+)
+@pass_state
+@handled
+def users_add(state: Context, name: str, role: str) -> None:
+    """Create an account; the password is asked for (or read from $INTAKE_PASSWORD)."""
+    from intake.web import accounts
+
+    if state.store.users.get(name) is not None:
+        from intake.errors import AccountError
+
+        raise AccountError("name", f"{name!r} exists already; use `intake users passwd {name}`")
+    password = _read_password(name)
+    accounts.add_user(state.store, name=name, role=role, password=password, actor=service.actor())
+    click.echo(f"added {name} ({role})")
+
+
+@users.command("passwd")
+@click.argument("name", callback=_user_name)
+@pass_state
+@handled
+def users_passwd(state: Context, name: str) -> None:
+    """Set a new password (ends the user's sessions)."""
+    from intake.web import accounts
+
+    accounts.find(state.store, name)
+    password = _read_password(name)
+    accounts.set_password(state.store, name=name, password=password, actor=service.actor())
+    click.echo(f"password changed for {name}")
+
+
+@users.command("disable")
+@click.argument("name", callback=_user_name)
+@pass_state
+@handled
+def users_disable(state: Context, name: str) -> None:
+    """Stop an account signing in (ends its sessions at once)."""
+    from intake.web import accounts
+
+    accounts.set_disabled(state.store, name=name, disabled=True, actor=service.actor())
+    click.echo(f"disabled {name}")
+
+
+@users.command("enable")
+@click.argument("name", callback=_user_name)
+@pass_state
+@handled
+def users_enable(state: Context, name: str) -> None:
+    """Let a disabled account sign in again."""
+    from intake.web import accounts
+
+    accounts.set_disabled(state.store, name=name, disabled=False, actor=service.actor())
+    click.echo(f"enabled {name}")
+
+
+@users.command("list")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@pass_state
+@handled
+def users_list(state: Context, as_json: bool) -> None:
+    """Every account: name, role, enabled or disabled, last sign-in."""
+    zone = state.settings.calendar.zone
+
+    def when(value: dt.datetime | None) -> str | None:
+        return value.astimezone(zone).isoformat(timespec="seconds") if value else None
+
+    accounts = state.store.users.list()
+    if as_json:
+        for user in accounts:
+            click.echo(
+                json.dumps(
+                    {
+                        "name": user.name,
+                        "role": user.role,
+                        "disabled": user.disabled,
+                        "created_at": when(user.created_at),
+                        "last_login_at": when(user.last_login_at),
+                    }
+                )
+            )
+        return
+    if not accounts:
+        click.echo("no users yet; create the first with `intake users add NAME --role admin`")
+        return
+    for user in accounts:
+        state_text = "disabled" if user.disabled else "enabled"
+        click.echo(
+            f"{user.name:<24} {user.role:<7} {state_text:<9} "
+            f"last sign-in {when(user.last_login_at) or 'never'}"
+        )

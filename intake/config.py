@@ -177,6 +177,23 @@ class SmtpSettings:
 
 
 @dataclass(frozen=True)
+class WebSettings:
+    """The web interface (`intake web`): where it listens and how long a sign-in lasts."""
+
+    host: str = "127.0.0.1"
+    port: int = 8080
+    #: Mark the session cookie Secure (sent over HTTPS only) and send HSTS. Only for plain
+    #: http on this machine (or behind nothing) may it be false.
+    cookie_secure: bool = True
+    #: A session ends after this many minutes without a request ...
+    session_idle_minutes: int = 30
+    #: ... and after this many hours in any case.
+    session_hours: int = 8
+    #: Failed sign-ins for one name within 15 minutes before that name is refused for 15 minutes.
+    login_attempts: int = 5
+
+
+@dataclass(frozen=True)
 class MailboxSettings:
     """One IMAP mailbox. The password is read when needed, never stored in this object."""
 
@@ -241,6 +258,7 @@ class Settings:
     schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
     report: ReportSettings = field(default_factory=ReportSettings)
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
+    web: WebSettings = field(default_factory=WebSettings)
     mailboxes: tuple[MailboxSettings, ...] = ()
     #: The file these settings came from; ``None`` for built-in defaults.
     source: Path | None = None
@@ -264,6 +282,7 @@ _SECTIONS: dict[str, type[Any]] = {
     "schedule": ScheduleSettings,
     "report": ReportSettings,
     "smtp": SmtpSettings,
+    "web": WebSettings,
 }
 
 
@@ -467,6 +486,7 @@ def validate(settings: Settings) -> None:
     for box in settings.mailboxes:
         _validate_mailbox(box, zone)
     _validate_report(settings.report, settings.smtp)
+    _validate_web(settings.web)
 
 
 def _validate_mailbox(box: MailboxSettings, zone: zoneinfo.ZoneInfo) -> None:
@@ -587,6 +607,37 @@ def _validate_report(report: ReportSettings, smtp: SmtpSettings) -> None:
                 "is missing, but report.recipients is set",
                 'give the From address, e.g. "c-spoc-intake@example.gov.uk"',
             )
+
+
+def _validate_web(web: WebSettings) -> None:
+    if not web.host.strip():
+        raise ConfigError("web.host", "is empty", 'give an address to listen on, e.g. "127.0.0.1"')
+    if not 1 <= web.port <= 65535:
+        raise ConfigError("web.port", f"{web.port} is not a port", "use 1-65535, e.g. 8080")
+    if not 1 <= web.session_idle_minutes <= 24 * 60:
+        raise ConfigError(
+            "web.session_idle_minutes",
+            f"must be 1-1440, not {web.session_idle_minutes}",
+            "give the minutes without a request after which a sign-in ends (e.g. 30)",
+        )
+    if not 1 <= web.session_hours <= 24 * 7:
+        raise ConfigError(
+            "web.session_hours",
+            f"must be 1-168, not {web.session_hours}",
+            "give the hours after which a sign-in ends in any case (e.g. 8)",
+        )
+    if not 1 <= web.login_attempts <= 100:
+        raise ConfigError(
+            "web.login_attempts",
+            f"must be 1-100, not {web.login_attempts}",
+            "give the failed sign-ins allowed per name in 15 minutes (e.g. 5)",
+        )
+    if not web.cookie_secure and not is_loopback(web.host):
+        raise ConfigError(
+            "web.cookie_secure",
+            "may be false only when web.host is this machine (127.0.0.1 or localhost)",
+            "serve HTTPS (e.g. behind a reverse proxy) and set cookie_secure = true",
+        )
 
 
 def _soffice(key: str, value: str) -> None:

@@ -108,6 +108,11 @@ def run_demo(
         f"  INTAKE_DATABASE_URL={url} uv run intake messages",
         f"  INTAKE_DATABASE_URL={url} uv run intake status",
         f"  INTAKE_DATABASE_URL={url} uv run intake report --date {today}",
+        "",
+        "Triage them in the web interface (plain http on this machine only):",
+        f"  INTAKE_DATABASE_URL={url} uv run intake users add demo-admin --role admin",
+        f"  INTAKE_DATABASE_URL={url} INTAKE_WEB_COOKIE_SECURE=false uv run intake web",
+        "  then open http://127.0.0.1:8080/ and sign in as demo-admin",
     ]
     return "\n".join(lines)
 

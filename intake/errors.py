@@ -19,6 +19,9 @@
     │   ├── SourceConnectError       connect, TLS or login failed; carries .mailbox
     │   └── SourceProtocolError      the server answered something we cannot use; carries .mailbox
     │                                and .folder
+    ├── AccountError                 a web account cannot be created or changed as asked; carries
+    │   │                            .field (name, role, password) and .problem (the fix)
+    │   └── UserNotFound             no account with that name; carries .name
     ├── ReportError                  the daily report cannot be built or sent; carries .day
     │   ├── SendFailed               SMTP refused, unreachable, auth failed or timed out
     │   │                            (transient: retried with back-off)
@@ -111,6 +114,23 @@ class SourceProtocolError(SourceError):
     def __init__(self, mailbox: str, folder: str, problem: str) -> None:
         self.folder = folder
         super().__init__(mailbox, f"folder {folder}: {problem}")
+
+
+class AccountError(IntakeError):
+    """A web account cannot be created or changed as asked; ``problem`` says the fix."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        self.field = field
+        self.problem = problem
+        super().__init__(f"{field}: {problem}")
+
+
+class UserNotFound(AccountError):
+    """No web account has the name given."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        super().__init__("name", f"no user named {name!r}; `intake users list` shows them")
 
 
 class ReportError(IntakeError):

@@ -315,6 +315,17 @@ def run_due(settings: Settings, store: Store, now: dt.datetime | None = None) ->
     return done
 
 
+def next_due(settings: Settings, now: dt.datetime) -> dt.date:
+    """The working day of the next report whose cut-off is after ``now`` (its time: cutoff())."""
+    calendar = working_calendar(settings)
+    day = now.astimezone(settings.calendar.zone).date()
+    for _ in range(400):
+        if calendar.is_working_day(day) and cutoff(settings, day) > now:
+            break
+        day += dt.timedelta(days=1)
+    return day
+
+
 def status_lines(settings: Settings, store: Store, now: dt.datetime | None = None) -> list[str]:
     """What `intake status` says about the daily report."""
     now = now or dt.datetime.now(dt.UTC)
@@ -333,12 +344,7 @@ def status_lines(settings: Settings, store: Store, now: dt.datetime | None = Non
             f"  last sent: {last.day} at {when(last.sent_at)} ({how}, {last.rows} rows"
             f"{', late' if last.late else ''})"
         )
-    calendar = working_calendar(settings)
-    day = now.astimezone(zone).date()
-    for _ in range(400):
-        if calendar.is_working_day(day) and cutoff(settings, day) > now:
-            break
-        day += dt.timedelta(days=1)
+    day = next_due(settings, now)
     target = "email" if settings.report.recipients else f"file in {settings.report.out_dir}/ only"
     lines.append(f"  next due: {day} at {when(cutoff(settings, day))} ({target})")
     for record in store.reports.in_doubt():

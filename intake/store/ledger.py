@@ -54,6 +54,7 @@ from intake.store.records import (
 )
 from intake.store.reports import ReportStore
 from intake.store.rules import AuditEntry, RuleStore, read_audit, write_audit
+from intake.store.users import UserStore
 from parsers.fields import (
     CHILD_KEYS,
     CONCERN_CODES,
@@ -130,6 +131,11 @@ class Store:
     def rules(self) -> RuleStore:
         """The mailbox rules (their changes are written to the audit log)."""
         return RuleStore(self)
+
+    @functools.cached_property
+    def users(self) -> UserStore:
+        """The web interface's accounts, sessions and failed sign-ins."""
+        return UserStore(self)
 
     # -- the audit log ----------------------------------------------------------------------
 

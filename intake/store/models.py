@@ -238,7 +238,8 @@ class CallRow(Base):
     kind: Mapped[str] = mapped_column(String(16))
     taken_by: Mapped[str | None] = mapped_column(String(200))
     notes: Mapped[str | None] = mapped_column(Text)
-    #: ``csv``, ``cli`` or ``form`` (declared on a referral form: phoned first, when, to whom).
+    #: ``csv`` (a call log), ``cli`` (`intake calls add`), ``web`` (the web page), ``mail``
+    #: (a call email) or ``form`` (declared on a referral form: phoned first, when, to whom).
     source: Mapped[str] = mapped_column(String(16))
     #: For a declared call: the message and the form attachment (by ordinal) declaring it.
     message_pk: Mapped[int | None] = mapped_column(

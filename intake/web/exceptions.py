@@ -1,0 +1,335 @@
+"""The exceptions pages: the triage list, one exception with everything beside it, and resolving
+or reopening it with a note (the same store call as `intake exceptions resolve|reopen`).
+
+Also the small helpers the other triage pages share (the form reader, paging, local dates).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import FormData
+
+from intake.errors import ExceptionNotFound, RawExpired
+from intake.messages import parse_message
+from intake.store.cases import EXCEPTION_STATUSES
+from intake.store.ledger import Store
+from intake.store.triage import ExceptionFilter, TriageStore
+from intake.web.deps import Principal, current_principal, get_settings, get_store, require
+from intake.web.templating import render
+
+log = logging.getLogger("intake.web.exceptions")
+router = APIRouter()
+
+PER_PAGE = 50
+#: The biggest single form field read (the calls upload's confirm step carries the file in one).
+MAX_FORM_FIELD = 8 * 1024 * 1024
+#: The biggest form body read at all (a 5 MB upload, or its confirm step carrying it in base64).
+MAX_FORM_BODY = 8 * 1024 * 1024
+SEVERITIES = ("exception", "info")
+NOTE_MISSING = "Write a note saying what was done"
+
+
+async def posted_form(request: Request) -> FormData:
+    """The request's form, read once (Starlette caches it) with room for the calls file.
+
+    Declared BEFORE ``require(...)`` in a route's parameters, so it is this call that parses
+    the body and the CSRF check reads the cached form. An anonymous request's body is not read
+    at all (``require`` refuses it next).
+    """
+    if current_principal(request) is None:
+        return FormData()
+    length = request.headers.get("content-length", "")
+    if not length.isdigit():
+        raise HTTPException(411, "A form must say how long it is (Content-Length)")
+    if int(length) > MAX_FORM_BODY:
+        raise HTTPException(413, "The form is too large (a call-log file is taken up to 5 MB)")
+    return await request.form(max_part_size=MAX_FORM_FIELD, max_files=2, max_fields=100)
+
+
+def text_of(form: FormData, name: str) -> str:
+    value = form.get(name)
+    return value if isinstance(value, str) else ""
+
+
+def triage_store(store: Store) -> TriageStore:
+    return TriageStore(store)
+
+
+def page_number(text: str | None) -> int:
+    """``?page=N`` (1 when absent or not a sensible number)."""
+    if text and text.isdigit() and len(text) <= 6:
+        return max(1, int(text))
+    return 1
+
+
+def local_day(text: str | None) -> dt.date | None:
+    """A ``YYYY-MM-DD`` filter value; raises ValueError for anything else."""
+    if not text:
+        return None
+    return dt.date.fromisoformat(text.strip())
+
+
+def day_start(day: dt.date, zone: dt.tzinfo) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(0), tzinfo=zone).astimezone(dt.UTC)
+
+
+@dataclass(frozen=True)
+class Pager:
+    """Links to the previous and next pages, keeping the filter."""
+
+    page: int
+    pages: int
+    total: int
+    previous: str | None
+    next: str | None
+
+
+def pager(path: str, params: dict[str, str], page: int, pages: int, total: int) -> Pager:
+    def link(number: int) -> str:
+        kept = {k: v for k, v in params.items() if v}
+        if number > 1:
+            kept["page"] = str(number)
+        return path + ("?" + urlencode(kept) if kept else "")
+
+    return Pager(
+        page,
+        pages,
+        total,
+        link(page - 1) if page > 1 else None,
+        link(page + 1) if page < pages else None,
+    )
+
+
+# -- the list -----------------------------------------------------------------------------------
+
+
+@router.get("/exceptions", response_class=HTMLResponse)
+def exception_list(
+    request: Request,
+    principal: Annotated[Principal, Depends(require("read"))],
+    store: Annotated[Store, Depends(get_store)],
+) -> Response:
+    query = request.query_params
+    zone = get_settings(request).calendar.zone
+    chosen = {
+        "status": query.get("status", "open"),
+        "rule": query.get("rule", ""),
+        "severity": query.get("severity", ""),
+        "from": query.get("from", ""),
+        "to": query.get("to", ""),
+        "mailbox": query.get("mailbox", ""),
+    }
+    errors: dict[str, str] = {}
+    if chosen["status"] not in (*EXCEPTION_STATUSES, "all"):
+        errors["status"] = "Choose open, resolved, auto_resolved or all"
+    if chosen["severity"] and chosen["severity"] not in SEVERITIES:
+        errors["severity"] = "Choose exception or info"
+    days: dict[str, dt.date | None] = {}
+    for name in ("from", "to"):
+        try:
+            days[name] = local_day(chosen[name])
+        except ValueError:
+            days[name] = None
+            errors[name] = "Write the date as YYYY-MM-DD, e.g. 2026-11-23"
+    triage = triage_store(store)
+    rules, mailboxes = triage.exception_choices()
+    if errors:
+        return render(
+            request,
+            "exceptions/list.html",
+            principal,
+            status_code=422,
+            chosen=chosen,
+            errors=errors,
+            rows=(),
+            rules=rules,
+            mailboxes=mailboxes,
+            statuses=(*EXCEPTION_STATUSES, "all"),
+            severities=SEVERITIES,
+            pager=None,
+        )
+    start, end = days["from"], days["to"]
+    where = ExceptionFilter(
+        status=None if chosen["status"] == "all" else chosen["status"],
+        rule=chosen["rule"] or None,
+        severity=chosen["severity"] or None,
+        raised_from=day_start(start, zone) if start else None,
+        raised_before=day_start(end + dt.timedelta(days=1), zone) if end else None,
+        mailbox=chosen["mailbox"] or None,
+    )
+    found = triage.exception_page(where, page=page_number(query.get("page")), per_page=PER_PAGE)
+    return render(
+        request,
+        "exceptions/list.html",
+        principal,
+        chosen=chosen,
+        errors=errors,
+        rows=found.rows,
+        rules=rules,
+        mailboxes=mailboxes,
+        statuses=(*EXCEPTION_STATUSES, "all"),
+        severities=SEVERITIES,
+        pager=pager("/exceptions", chosen, found.page, found.pages, found.total),
+    )
+
+
+# -- one exception ------------------------------------------------------------------------------
+
+
+def _detail_page(
+    request: Request,
+    principal: Principal,
+    store: Store,
+    exception_id: int,
+    *,
+    status_code: int = 200,
+    note: str = "",
+    note_error: str | None = None,
+    action: str | None = None,
+    show_body: bool = False,
+) -> Response:
+    try:
+        detail = triage_store(store).exception_detail(exception_id)
+    except ExceptionNotFound:
+        return render(
+            request,
+            "exceptions/missing.html",
+            principal,
+            status_code=404,
+            exception_id=exception_id,
+        )
+    body: str | None = None
+    body_expired = False
+    if show_body and detail.message is not None:
+        try:
+            stored = store.load(detail.message.id)
+        except RawExpired:
+            body_expired = True
+        else:
+            body = parse_message(stored.raw).text
+            store.audit(
+                actor=principal.actor,
+                entity="message",
+                key=str(detail.message.id),
+                action="view-body",
+                before=None,
+                after={"exception": exception_id},
+            )
+            log.info(
+                "message body viewed",
+                extra={
+                    "user_id": principal.user_pk,
+                    "message": detail.message.id,
+                    "exception": exception_id,
+                },
+            )
+    return render(
+        request,
+        "exceptions/detail.html",
+        principal,
+        status_code=status_code,
+        detail=detail,
+        record=detail.record,
+        events=store.cases.events(exception_id),
+        body=body,
+        body_expired=body_expired,
+        show_body=show_body,
+        note=note,
+        note_error=note_error,
+        action=action,
+    )
+
+
+@router.get("/exceptions/{exception_id}", response_class=HTMLResponse)
+def exception_detail(
+    request: Request,
+    exception_id: int,
+    principal: Annotated[Principal, Depends(require("read"))],
+    store: Annotated[Store, Depends(get_store)],
+) -> Response:
+    show_body = request.query_params.get("body") == "1"
+    return _detail_page(request, principal, store, exception_id, show_body=show_body)
+
+
+def _change_status(
+    request: Request,
+    form: FormData,
+    principal: Principal,
+    store: Store,
+    exception_id: int,
+    status: str,
+) -> Response:
+    action = "resolve" if status == "resolved" else "reopen"
+    note = text_of(form, "note").strip()
+    found = store.cases.exceptions(ids=[exception_id])
+    if not found:
+        return _detail_page(request, principal, store, exception_id)
+    before = found[0]
+    if not note:
+        return _detail_page(
+            request,
+            principal,
+            store,
+            exception_id,
+            status_code=422,
+            note=note,
+            note_error=NOTE_MISSING,
+            action=action,
+        )
+    wrong = (status == "resolved" and before.status != "open") or (
+        status == "open" and before.status == "open"
+    )
+    if wrong:
+        return _detail_page(
+            request,
+            principal,
+            store,
+            exception_id,
+            status_code=409,
+            note=note,
+            note_error=f"This exception is already {before.status.replace('_', ' ')}",
+            action=action,
+        )
+    after = store.cases.set_status(exception_id, status, note=note, actor=principal.actor)
+    store.audit(
+        actor=principal.actor,
+        entity="exception",
+        key=str(exception_id),
+        action=action,
+        before={"status": before.status},
+        after={"status": after.status, "note": note},
+    )
+    log.info(
+        "exception status changed",
+        extra={"user_id": principal.user_pk, "exception": exception_id, "status": after.status},
+    )
+    return RedirectResponse(f"/exceptions/{exception_id}?done={action}", status_code=303)
+
+
+@router.post("/exceptions/{exception_id}/resolve", response_class=HTMLResponse)
+def exception_resolve(
+    request: Request,
+    exception_id: int,
+    form: Annotated[FormData, Depends(posted_form)],
+    principal: Annotated[Principal, Depends(require("triage"))],
+    store: Annotated[Store, Depends(get_store)],
+) -> Response:
+    return _change_status(request, form, principal, store, exception_id, "resolved")
+
+
+@router.post("/exceptions/{exception_id}/reopen", response_class=HTMLResponse)
+def exception_reopen(
+    request: Request,
+    exception_id: int,
+    form: Annotated[FormData, Depends(posted_form)],
+    principal: Annotated[Principal, Depends(require("triage"))],
+    store: Annotated[Store, Depends(get_store)],
+) -> Response:
+    return _change_status(request, form, principal, store, exception_id, "open")
