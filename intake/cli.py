@@ -21,7 +21,7 @@ import click
 from intake import config as config_module
 from intake import logs, service
 from intake.config import Settings
-from intake.errors import IntakeError
+from intake.errors import IntakeError, ReportError
 from intake.pipeline import PollResult
 from intake.store.ledger import STATUSES, Store
 from intake.store.records import LedgerEntry
@@ -706,6 +706,13 @@ def report_(
             click.echo(str(path))
         click.echo(f"report {day}: {len(built.rows)} rows (not sent; --send emails it)")
         return
+    if not settings.report.recipients:
+        # The daemon records such a day as done (files only); a person asking to send means it.
+        raise ReportError(
+            str(day),
+            "not sent: report.recipients is empty; set [report] recipients, sender and [smtp] "
+            "in the configuration, or leave out --send to only write the files",
+        )
     outcome = report_module.send_report(settings, state.store, day, force=force, out_dir=out_dir)
     for path in outcome.paths:
         click.echo(str(path))

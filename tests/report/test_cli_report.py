@@ -67,6 +67,18 @@ def test_report_writes_its_files_and_prints_their_paths(door: FrontDoor, tmp_pat
     assert door.store.reports.get(MON.replace(day=1, month=12)) is None
 
 
+def test_send_with_no_recipients_says_what_to_set(door: FrontDoor, tmp_path: Path) -> None:
+    """GIVEN no report.recipients configured WHEN `intake report --send` runs THEN it exits 1
+    with one line naming the settings to fill in, and the day is not recorded as sent."""
+    result = invoke(
+        ["report", "--date", "2026-12-01", "--out", str(tmp_path), "--send"],
+        {"INTAKE_DATABASE_URL": door.store.url},
+    )
+    assert result.exit_code == 1
+    assert "report.recipients is empty" in result.stderr
+    assert door.store.reports.get(MON.replace(day=1, month=12)) is None
+
+
 @pytest.mark.parametrize(
     "args",
     [
