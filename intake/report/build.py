@@ -18,7 +18,7 @@ the previous working day's cut-off. Its parts, in order:
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from apscheduler.triggers.cron import CronTrigger
 
@@ -93,26 +93,6 @@ class Section:
 
 
 @dataclass(frozen=True)
-class MailboxLine:
-    """One mailbox's reconciliation, with why it is in trouble (if it is)."""
-
-    mailbox: str
-    in_folders: int | None
-    in_ledger: int
-    processed: int
-    waiting: int
-    failed: int
-    dead: int
-    last_success_at: dt.datetime | None
-    #: e.g. ("no successful poll for 2 intervals", "1 dead message"); empty: healthy.
-    problems: tuple[str, ...]
-
-    @property
-    def trouble(self) -> bool:
-        return bool(self.problems)
-
-
-@dataclass(frozen=True)
 class Report:
     day: dt.date
     period_start: dt.datetime
@@ -123,7 +103,7 @@ class Report:
     mail_received: int
     failed_messages: int
     dead_messages: int
-    mailboxes: tuple[MailboxLine, ...]
+    mailboxes: tuple[MailboxCounts, ...]
     sections: tuple[Section, ...]
 
     @property
@@ -332,7 +312,7 @@ def poll_interval(schedule: str, zone: dt.tzinfo, at: dt.datetime) -> dt.timedel
     return gap
 
 
-def _mailbox_line(settings: Settings, counts: MailboxCounts, now: dt.datetime) -> MailboxLine:
+def _mailbox_line(settings: Settings, counts: MailboxCounts, now: dt.datetime) -> MailboxCounts:
     problems: list[str] = []
     box = next((b for b in settings.mailboxes if b.name == counts.mailbox), None)
     if box is not None and box.enabled:
@@ -345,23 +325,24 @@ def _mailbox_line(settings: Settings, counts: MailboxCounts, now: dt.datetime) -
                 problems.append("no successful poll for over two poll intervals")
     if counts.dead:
         problems.append(f"{counts.dead} dead message{'' if counts.dead == 1 else 's'}")
-    return MailboxLine(
-        mailbox=counts.mailbox,
-        in_folders=counts.in_folders,
-        in_ledger=counts.in_ledger,
-        processed=counts.processed,
-        waiting=counts.waiting,
-        failed=counts.failed,
-        dead=counts.dead,
-        last_success_at=counts.last_success_at,
-        problems=tuple(problems),
-    )
+    return replace(counts, problems=tuple(problems))
 
 
-def _never_polled(settings: Settings, known: set[str]) -> tuple[MailboxLine, ...]:
+def _never_polled(settings: Settings, known: set[str]) -> tuple[MailboxCounts, ...]:
     """Configured, enabled, scheduled mailboxes the database has never heard of."""
     return tuple(
-        MailboxLine(box.name, None, 0, 0, 0, 0, 0, None, ("never polled successfully",))
+        MailboxCounts(
+            box.name,
+            None,
+            0,
+            0,
+            0,
+            0,
+            0,
+            None,
+            polled=False,
+            problems=("never polled successfully",),
+        )
         for box in settings.mailboxes
         if box.enabled and box.schedule != "disable" and box.name not in known
     )

@@ -36,7 +36,8 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from intake.report.build import NO_DATA, MailboxLine, Report, Row
+from intake.report.build import NO_DATA, Report, Row
+from intake.store.reports import MailboxCounts
 
 CSV_COLUMNS = (
     "section",
@@ -111,7 +112,7 @@ def render(report: Report, subject_prefix: str, *, late: bool = False) -> Render
     return Rendered(title, html, text, to_csv(report))
 
 
-def mailbox_detail(line: MailboxLine) -> str:
+def mailbox_detail(line: MailboxCounts) -> str:
     parts = [
         f"in folders {line.in_folders if line.in_folders is not None else 'n/a'}",
         f"in ledger {line.in_ledger}",

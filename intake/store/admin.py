@@ -9,14 +9,13 @@ SQLAlchemy: everything handed out is a frozen value.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
 from intake.store.models import AuditRow, CursorRow, MailboxRuleRow
-from intake.store.rules import AuditEntry
+from intake.store.rules import AuditEntry, audit_entry
 
 if TYPE_CHECKING:
     from intake.store.ledger import Store
@@ -71,19 +70,7 @@ def audit_page(store: Store, *, entity: str | None, offset: int, limit: int) -> 
             counting = counting.where(AuditRow.entity == entity)
         total = int(session.execute(counting).scalar_one())
         rows = session.execute(query.offset(max(offset, 0)).limit(max(limit, 0))).scalars()
-        entries = tuple(
-            AuditEntry(
-                row.id,
-                row.at,
-                row.actor,
-                row.entity,
-                row.entity_key,
-                row.action,
-                json.loads(row.before) if row.before else None,
-                json.loads(row.after) if row.after else None,
-            )
-            for row in rows
-        )
+        entries = tuple(audit_entry(row) for row in rows)
         return AuditPage(entries, total)
 
 

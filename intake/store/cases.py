@@ -179,23 +179,7 @@ class CaseStore:
                 query = query.where(CallRow.called_at <= until)
             if limit is not None:
                 query = query.limit(limit)
-            return [
-                StoredCall(
-                    row.id,
-                    row.called_at,
-                    row.caller_name,
-                    row.caller_agency,
-                    row.child_forenames,
-                    row.child_surname,
-                    row.child_dob,
-                    row.urgent,
-                    row.kind,
-                    row.source,
-                    row.taken_by,
-                    row.message_pk,
-                )
-                for row in session.execute(query).scalars()
-            ]
+            return [stored_call(row) for row in session.execute(query).scalars()]
 
     # -- what to judge ----------------------------------------------------------------------
 
@@ -946,6 +930,24 @@ def call_row(
         fingerprint=record.fingerprint,
         created_at=now,
         created_by=_cut(actor, 200) or "unknown",
+    )
+
+
+def stored_call(row: CallRow) -> StoredCall:
+    """The frozen :class:`StoredCall` of a ``calls`` row."""
+    return StoredCall(
+        row.id,
+        row.called_at,
+        row.caller_name,
+        row.caller_agency,
+        row.child_forenames,
+        row.child_surname,
+        row.child_dob,
+        row.urgent,
+        row.kind,
+        row.source,
+        row.taken_by,
+        row.message_pk,
     )
 
 

@@ -73,7 +73,8 @@ class ReportItem:
 
 @dataclass(frozen=True)
 class MailboxCounts:
-    """One mailbox's reconciliation: what the server holds against what the ledger has."""
+    """One mailbox's reconciliation: what the server holds against what the ledger has (and, in
+    the daily report, why it is in trouble)."""
 
     mailbox: str
     #: Messages the watched folders held at their last successful polls (None: never said).
@@ -89,6 +90,13 @@ class MailboxCounts:
     last_success_at: dt.datetime | None
     #: Whether every folder has a cursor (False for a file import, which has none).
     polled: bool
+    #: Why the report counts it in trouble, e.g. ("no successful poll for 2 intervals",
+    #: "1 dead message"); empty: healthy (and always empty as the store hands it out).
+    problems: tuple[str, ...] = ()
+
+    @property
+    def trouble(self) -> bool:
+        return bool(self.problems)
 
 
 @dataclass(frozen=True)

@@ -106,19 +106,21 @@ def read_audit(session: Session, entity: str | None, limit: int) -> list[AuditEn
     query = select(AuditRow).order_by(AuditRow.at.desc(), AuditRow.id.desc()).limit(limit)
     if entity is not None:
         query = query.where(AuditRow.entity == entity)
-    return [
-        AuditEntry(
-            row.id,
-            row.at,
-            row.actor,
-            row.entity,
-            row.entity_key,
-            row.action,
-            json.loads(row.before) if row.before else None,
-            json.loads(row.after) if row.after else None,
-        )
-        for row in session.execute(query).scalars()
-    ]
+    return [audit_entry(row) for row in session.execute(query).scalars()]
+
+
+def audit_entry(row: AuditRow) -> AuditEntry:
+    """The frozen :class:`AuditEntry` of an ``audit`` row."""
+    return AuditEntry(
+        row.id,
+        row.at,
+        row.actor,
+        row.entity,
+        row.entity_key,
+        row.action,
+        json.loads(row.before) if row.before else None,
+        json.loads(row.after) if row.after else None,
+    )
 
 
 class RuleStore:

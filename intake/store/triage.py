@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from sqlalchemy import exists, func, select
 
 from intake.errors import ExceptionNotFound, NotFound
-from intake.store.cases import _exception_of
+from intake.store.cases import _exception_of, stored_call
 from intake.store.models import (
     AttachmentRow,
     CallRow,
@@ -293,7 +293,7 @@ class TriageStore:
                 .offset((page - 1) * per_page)
                 .limit(per_page)
             ).scalars()
-            return Page(tuple(_stored_call(r) for r in rows), total, page, per_page)
+            return Page(tuple(stored_call(r) for r in rows), total, page, per_page)
 
     # -- the ledger ---------------------------------------------------------------------------
 
@@ -434,28 +434,11 @@ def _attachments(session: Any, message_pk: int) -> tuple[AttachmentView, ...]:
     )
 
 
-def _stored_call(row: CallRow) -> StoredCall:
-    return StoredCall(
-        row.id,
-        row.called_at,
-        row.caller_name,
-        row.caller_agency,
-        row.child_forenames,
-        row.child_surname,
-        row.child_dob,
-        row.urgent,
-        row.kind,
-        row.source,
-        row.taken_by,
-        row.message_pk,
-    )
-
-
 def _calls(session: Any, pks: Sequence[int]) -> dict[int, StoredCall]:
     if not pks:
         return {}
     return {
-        row.id: _stored_call(row)
+        row.id: stored_call(row)
         for row in session.execute(
             select(CallRow).where(CallRow.id.in_(sorted(set(pks))))
         ).scalars()

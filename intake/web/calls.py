@@ -29,10 +29,9 @@ from intake.web.exceptions import (
     local_day,
     page_number,
     pager,
-    posted_form,
-    text_of,
     triage_store,
 )
+from intake.web.forms import posted_form, text_of
 from intake.web.templating import render
 
 log = logging.getLogger("intake.web.calls")

@@ -1,7 +1,7 @@
 """The exceptions pages: the triage list, one exception with everything beside it, and resolving
 or reopening it with a note (the same store call as `intake exceptions resolve|reopen`).
 
-Also the small helpers the other triage pages share (the form reader, paging, local dates).
+Also the small helpers the other triage pages share (paging, local dates).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
@@ -21,41 +21,16 @@ from intake.messages import parse_message
 from intake.store.cases import EXCEPTION_STATUSES
 from intake.store.ledger import Store
 from intake.store.triage import ExceptionFilter, TriageStore
-from intake.web.deps import Principal, current_principal, get_settings, get_store, require
+from intake.web.deps import Principal, get_settings, get_store, require
+from intake.web.forms import posted_form, text_of
 from intake.web.templating import render
 
 log = logging.getLogger("intake.web.exceptions")
 router = APIRouter()
 
 PER_PAGE = 50
-#: The biggest single form field read (the calls upload's confirm step carries the file in one).
-MAX_FORM_FIELD = 8 * 1024 * 1024
-#: The biggest form body read at all (a 5 MB upload, or its confirm step carrying it in base64).
-MAX_FORM_BODY = 8 * 1024 * 1024
 SEVERITIES = ("exception", "info")
 NOTE_MISSING = "Write a note saying what was done"
-
-
-async def posted_form(request: Request) -> FormData:
-    """The request's form, read once (Starlette caches it) with room for the calls file.
-
-    Declared BEFORE ``require(...)`` in a route's parameters, so it is this call that parses
-    the body and the CSRF check reads the cached form. An anonymous request's body is not read
-    at all (``require`` refuses it next).
-    """
-    if current_principal(request) is None:
-        return FormData()
-    length = request.headers.get("content-length", "")
-    if not length.isdigit():
-        raise HTTPException(411, "A form must say how long it is (Content-Length)")
-    if int(length) > MAX_FORM_BODY:
-        raise HTTPException(413, "The form is too large (a call-log file is taken up to 5 MB)")
-    return await request.form(max_part_size=MAX_FORM_FIELD, max_files=2, max_fields=100)
-
-
-def text_of(form: FormData, name: str) -> str:
-    value = form.get(name)
-    return value if isinstance(value, str) else ""
 
 
 def triage_store(store: Store) -> TriageStore:

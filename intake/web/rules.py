@@ -31,6 +31,7 @@ from intake.mailrules.model import ACTIONS, FIELDS, Condition, Rule
 from intake.store import admin as admin_store
 from intake.store.ledger import Store
 from intake.web.deps import Principal, get_settings, get_store, require
+from intake.web.forms import text_of
 from intake.web.templating import render
 
 log = logging.getLogger("intake.web.rules")
@@ -545,8 +546,7 @@ def _form_of(rule: Rule) -> RuleForm:
 
 def _read_form(data: FormData) -> RuleForm:
     def text(key: str) -> str:
-        value = data.get(key)
-        return value if isinstance(value, str) else ""
+        return text_of(data, key)
 
     def ticked(key: str) -> bool:
         return text(key) in ("1", "on", "true", "yes")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,34 +18,21 @@ import pytest
 from intake import service, synthetic
 from intake.config import MailboxSettings, ReportSettings
 from intake.report import build, render
-from tests.conftest import unavailable
 from tests.report.conftest import MON, FrontDoor, at, days
 from tests.report.test_build import a_week
+from tests.support.browser import launch_args
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/lib/chromium/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1, EXCLUDE localhost",
-]
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 TUE = MON + days(1)
 
 
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
-    if not os.path.exists(CHROMIUM):
-        unavailable(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+    args = launch_args()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(**args)
         yield browser
         browser.close()
 

@@ -22,12 +22,12 @@ same database, to seed data), ``base_url`` (so ``page.goto("/login")`` works),
 from __future__ import annotations
 
 import datetime as dt
-import os
 import socket
 import threading
 import time
 import warnings
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol
@@ -41,7 +41,7 @@ from intake.store.ledger import Store
 from intake.web import accounts
 from intake.web.app import create_app
 from intake.web.deps import SESSION_COOKIE, Principal, token_hash
-from tests.conftest import unavailable
+from tests.support.browser import launch_args
 
 with warnings.catch_warnings():
     # Starlette 1.x prefers the httpx2 package; httpx (locked here) still works the same.
@@ -50,18 +50,6 @@ with warnings.catch_warnings():
 
 PASSWORD = "correct horse battery staple"
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/lib/chromium/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1, EXCLUDE localhost",
-]
 
 
 class Clock:
@@ -189,11 +177,10 @@ def live_store(live_database: str) -> Iterator[Store]:
     opened.close()
 
 
-@pytest.fixture(scope="session")
-def live_server(live_database: str, live_store: Store) -> Iterator[str]:
-    settings = settings_for(live_database)
-    settings = replace(settings, web=replace(settings.web, host="127.0.0.1"))
-    app = create_app(settings, live_store)
+@contextmanager
+def serve(settings: Settings, store: Store) -> Iterator[str]:
+    """The web app on a free 127.0.0.1 port in a thread (uvicorn); yields its base URL."""
+    app = create_app(settings, store)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
@@ -206,19 +193,27 @@ def live_server(live_database: str, live_store: Store) -> Iterator[str]:
     deadline = time.monotonic() + 10
     while not server.started:
         if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail("the live web server did not start")
+            pytest.fail("the web server did not start")
         time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(live_database: str, live_store: Store) -> Iterator[str]:
+    settings = settings_for(live_database)
+    settings = replace(settings, web=replace(settings.web, host="127.0.0.1"))
+    with serve(settings, live_store) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
-    if not os.path.exists(CHROMIUM):
-        unavailable(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
-    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+    return {**browser_type_launch_args, **launch_args()}
 
 
 @pytest.fixture(scope="session")

@@ -10,55 +10,23 @@ from __future__ import annotations
 
 import dataclasses
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from playwright.sync_api import Page, expect
 
-from intake.config import Settings
 from intake.mailrules import Condition, Rule
 from intake.store.ledger import Store
-from intake.web.app import create_app
 from tests.support.dovecot import DovecotServer
 from tests.support.settings import PASSWORD_ENV, mailbox_for
-from tests.web.conftest import PASSWORD, ensure_user, settings_for
+from tests.web.conftest import PASSWORD, ensure_user, serve, settings_for
 from tests.web.test_rules import seed_mail
 
 pytestmark = pytest.mark.browser
 
 Shot = Callable[[Any, str], Path]
-
-
-@contextmanager
-def serve(settings: Settings, store: Store) -> Iterator[str]:
-    """The web app on a free 127.0.0.1 port in a thread; yields its base URL."""
-    app = create_app(settings, store)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False)
-    )
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail("the web server did not start")
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
 
 
 @pytest.fixture

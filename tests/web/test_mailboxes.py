@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from httpx import Response
 
 from intake.config import MailboxSettings, Settings
 from intake.store.ledger import Store
@@ -33,6 +34,15 @@ def app_with(database_url: str, store: Store, clock: Clock, *boxes: MailboxSetti
     base = settings_for(database_url)
     settings = Settings(database=base.database, web=base.web, mailboxes=boxes)
     return create_app(settings, store, clock=clock)
+
+
+def try_connection(app: FastAPI, login: Login, csrf: CsrfOf) -> tuple[Response, Response]:
+    """As an administrator, open the mailboxes page and press "Test connection" for cspoc."""
+    with TestClient(app, base_url="http://127.0.0.1", follow_redirects=False) as client:
+        login(client, "admin")
+        page = client.get("/mailboxes")
+        tested = client.post("/mailboxes/cspoc/test", data={"csrf_token": csrf(client)})
+    return page, tested
 
 
 @pytest.fixture
@@ -99,12 +109,8 @@ def test_a_connection_test_logs_in_lists_folders_and_is_audited(
     secret = tmp_path / "password"
     secret.write_text(dovecot.password + "\n", encoding="utf-8")
     box = mailbox_for(dovecot, password_file=str(secret), folders=("INBOX", "Missing"))
-    app = app_with(database_url, web_store, clock, box)
-    with TestClient(app, base_url="http://127.0.0.1", follow_redirects=False) as client:
-        login(client, "admin")
-        page = client.get("/mailboxes")
-        assert f"set (in password_file {secret})" in page.text
-        tested = client.post("/mailboxes/cspoc/test", data={"csrf_token": csrf(client)})
+    page, tested = try_connection(app_with(database_url, web_store, clock, box), login, csrf)
+    assert f"set (in password_file {secret})" in page.text
     assert tested.status_code == 200
     assert "Connected and logged in" in tested.text
     assert "<li>Processed</li>" in tested.text
@@ -132,11 +138,8 @@ def test_a_wrong_password_is_reported_in_one_line(
     THEN the page says the login failed, in one line with no traceback, and it is audited."""
     monkeypatch.setenv(PASSWORD_ENV, "not-the-password")
     app = app_with(database_url, web_store, clock, mailbox_for(dovecot))
-    with TestClient(app, base_url="http://127.0.0.1", follow_redirects=False) as client:
-        login(client, "admin")
-        page = client.get("/mailboxes")
-        assert f"set (environment variable {PASSWORD_ENV})" in page.text
-        tested = client.post("/mailboxes/cspoc/test", data={"csrf_token": csrf(client)})
+    page, tested = try_connection(app, login, csrf)
+    assert f"set (environment variable {PASSWORD_ENV})" in page.text
     assert tested.status_code == 200
     assert "The connection test failed: mailbox cspoc: LOGIN failed" in tested.text
     assert "Traceback" not in tested.text and "not-the-password" not in tested.text
