@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -34,6 +35,23 @@ def unavailable(reason: str) -> None:
     if REQUIRE_SERVICES:
         pytest.fail(f"required test service unavailable: {reason}")
     pytest.skip(reason)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Give each test process (pytest-xdist worker) a temporary folder of its own, inherited by
+    the processes it starts, so tests that check what a parse or conversion leaves behind in
+    the temporary folder see only their own process's files."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        own = Path(tempfile.gettempdir()) / f"intake-tests-{os.getpid()}-{worker}"
+        own.mkdir(exist_ok=True)
+        os.environ["TMPDIR"] = str(own)
+        tempfile.tempdir = str(own)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if os.environ.get("PYTEST_XDIST_WORKER") and tempfile.tempdir:
+        shutil.rmtree(tempfile.tempdir, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)
