@@ -40,18 +40,20 @@ def unavailable(reason: str) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     """Give each test process (pytest-xdist worker) a temporary folder of its own, inherited by
     the processes it starts, so tests that check what a parse or conversion leaves behind in
-    the temporary folder see only their own process's files."""
+    the temporary folder see only their own process's files. A run leaves its folders for
+    multiprocessing's own clean-up at exit; the next run removes those of finished runs."""
     worker = os.environ.get("PYTEST_XDIST_WORKER")
-    if worker:
-        own = Path(tempfile.gettempdir()) / f"intake-tests-{os.getpid()}-{worker}"
-        own.mkdir(exist_ok=True)
-        os.environ["TMPDIR"] = str(own)
-        tempfile.tempdir = str(own)
-
-
-def pytest_unconfigure(config: pytest.Config) -> None:
-    if os.environ.get("PYTEST_XDIST_WORKER") and tempfile.tempdir:
-        shutil.rmtree(tempfile.tempdir, ignore_errors=True)
+    if not worker:
+        return
+    shared = Path(tempfile.gettempdir())
+    for stale in shared.glob("intake-tests-*-gw*"):
+        pid = stale.name.split("-")[2]
+        if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+            shutil.rmtree(stale, ignore_errors=True)
+    own = shared / f"intake-tests-{os.getpid()}-{worker}"
+    own.mkdir(exist_ok=True)
+    os.environ["TMPDIR"] = str(own)
+    tempfile.tempdir = str(own)
 
 
 @pytest.fixture(autouse=True)
