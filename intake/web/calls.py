@@ -23,7 +23,8 @@ from intake import calls as calls_module
 from intake.calls import CALL_COLUMNS, NO_TIME_WARNING, TWICE_WARNING, CallRecord
 from intake.store.ledger import Store
 from intake.web.deps import Principal, get_settings, get_store, now, require
-from intake.web.exceptions import (
+from intake.web.forms import posted_form, text_of
+from intake.web.listing import (
     PER_PAGE,
     day_start,
     local_day,
@@ -31,7 +32,6 @@ from intake.web.exceptions import (
     pager,
     triage_store,
 )
-from intake.web.forms import posted_form, text_of
 from intake.web.templating import render
 
 log = logging.getLogger("intake.web.calls")

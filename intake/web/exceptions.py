@@ -1,16 +1,12 @@
 """The exceptions pages: the triage list, one exception with everything beside it, and resolving
 or reopening it with a note (the same store call as `intake exceptions resolve|reopen`).
-
-Also the small helpers the other triage pages share (paging, local dates).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass
 from typing import Annotated
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -20,66 +16,17 @@ from intake.errors import ExceptionNotFound, RawExpired
 from intake.messages import parse_message
 from intake.store.cases import EXCEPTION_STATUSES
 from intake.store.ledger import Store
-from intake.store.triage import ExceptionFilter, TriageStore
+from intake.store.triage import ExceptionFilter
 from intake.web.deps import Principal, get_settings, get_store, require
 from intake.web.forms import posted_form, text_of
+from intake.web.listing import PER_PAGE, day_start, local_day, page_number, pager, triage_store
 from intake.web.templating import render
 
 log = logging.getLogger("intake.web.exceptions")
 router = APIRouter()
 
-PER_PAGE = 50
 SEVERITIES = ("exception", "info")
 NOTE_MISSING = "Write a note saying what was done"
-
-
-def triage_store(store: Store) -> TriageStore:
-    return TriageStore(store)
-
-
-def page_number(text: str | None) -> int:
-    """``?page=N`` (1 when absent or not a sensible number)."""
-    if text and text.isdigit() and len(text) <= 6:
-        return max(1, int(text))
-    return 1
-
-
-def local_day(text: str | None) -> dt.date | None:
-    """A ``YYYY-MM-DD`` filter value; raises ValueError for anything else."""
-    if not text:
-        return None
-    return dt.date.fromisoformat(text.strip())
-
-
-def day_start(day: dt.date, zone: dt.tzinfo) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(0), tzinfo=zone).astimezone(dt.UTC)
-
-
-@dataclass(frozen=True)
-class Pager:
-    """Links to the previous and next pages, keeping the filter."""
-
-    page: int
-    pages: int
-    total: int
-    previous: str | None
-    next: str | None
-
-
-def pager(path: str, params: dict[str, str], page: int, pages: int, total: int) -> Pager:
-    def link(number: int) -> str:
-        kept = {k: v for k, v in params.items() if v}
-        if number > 1:
-            kept["page"] = str(number)
-        return path + ("?" + urlencode(kept) if kept else "")
-
-    return Pager(
-        page,
-        pages,
-        total,
-        link(page - 1) if page > 1 else None,
-        link(page + 1) if page < pages else None,
-    )
 
 
 # -- the list -----------------------------------------------------------------------------------

@@ -15,8 +15,8 @@ from intake import service
 from intake.errors import IntakeError, NotFound
 from intake.store.ledger import STATUSES, Store
 from intake.web.deps import Principal, get_settings, get_store, require
-from intake.web.exceptions import PER_PAGE, page_number, pager, triage_store
 from intake.web.forms import posted_form
+from intake.web.listing import PER_PAGE, page_number, pager, triage_store
 from intake.web.templating import render
 
 log = logging.getLogger("intake.web.messages")
